@@ -1,0 +1,290 @@
+package dev.safeops;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Runs operations so that a tolerated error can never poison the caller's transaction.
+ *
+ * <p>Inside a transaction every operation travels as {@code SAVEPOINT; statement; RELEASE}. Known
+ * operations are pipelined: a window of them goes out in one round trip. When one fails, the
+ * server ignores the rest of the window; the guard rolls back to that operation's savepoint (only
+ * one is ever open, because every success releases its own), decides, and resends the rest of the
+ * window behind the rollback. A skip therefore costs one extra round trip, or two when the catalog
+ * has to confirm it. In autocommit mode each statement is its own transaction and needs no
+ * savepoint.
+ */
+final class Guard {
+
+    static final String SAVEPOINT = "SAVEPOINT safe_ops";
+    static final String ROLLBACK = "ROLLBACK TO SAVEPOINT safe_ops";
+    static final String RELEASE = "RELEASE SAVEPOINT safe_ops";
+    private static final List<String> RECOVERY = List.of(ROLLBACK, RELEASE);
+
+    /**
+     * Bounds on one round trip. The driver writes a whole window before it reads any answer, so the
+     * answers (about a hundred bytes per operation) must fit the socket buffers; and a long script
+     * must not be held in memory twice.
+     */
+    static final int WINDOW_OPERATIONS = 256;
+    static final int WINDOW_CHARACTERS = 1 << 20;
+
+    private final Connection connection;
+    private final Channel channel;
+    private final Judge judge;
+    private final Recorder recorder;
+
+    Guard(Connection connection, Channel channel, Policy policy, Recorder recorder) {
+        this.connection = connection;
+        this.channel = channel;
+        this.judge = new Judge(policy);
+        this.recorder = recorder;
+    }
+
+    Outcome run(Operation operation) throws SafeOpsException {
+        runAll(List.of(operation).iterator());
+        return recorder.last();
+    }
+
+    void runAll(Iterator<Operation> operations) throws SafeOpsException {
+        boolean autoCommit;
+        try {
+            refuseAbortedTransaction();
+            autoCommit = connection.getAutoCommit();
+        } catch (SafeOpsException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw failure(null, e, "the connection could not be used");
+        }
+        if (autoCommit) {
+            while (operations.hasNext()) {
+                runAlone(operations.next());
+            }
+        } else {
+            new Pipeline(operations).run();
+        }
+    }
+
+    private void refuseAbortedTransaction() throws SQLException {
+        if (channel.knownAborted()) {
+            throw new SafeOpsException("safe-ops: the transaction is already aborted (25P02 in_failed_sql_transaction): "
+                    + "an earlier statement failed outside safe-ops and PostgreSQL will refuse every further "
+                    + "statement until the transaction is rolled back. Nothing was sent. Roll the transaction back "
+                    + "(or to a savepoint taken before the failure) and run the migration again.",
+                    SqlStates.IN_FAILED_SQL_TRANSACTION, null, null, null, null);
+        }
+    }
+
+    /** Autocommit: one statement, its own transaction, nothing to roll back when it fails. */
+    private void runAlone(Operation operation) throws SafeOpsException {
+        refuseTransactionControl(operation);
+        Exchange exchange = send(operation, List.of(operation.sql()));
+        if (!exchange.failed()) {
+            recorder.applied(operation);
+            return;
+        }
+        Verdict verdict = judge.judge(operation, exchange.error());
+        if (verdict.kind() == Verdict.Kind.CONFIRM) {
+            Exchange check = send(operation, List.of(verdict.catalogQuery()));
+            if (check.failed()) {
+                throw failure(operation, check.error(), "the catalog look-up that would confirm the skip failed");
+            }
+            verdict = judge.confirmed(verdict, "t".equals(check.firstValue(0)));
+        }
+        if (verdict.kind() == Verdict.Kind.FAIL) {
+            throw failure(operation, exchange.error(), verdict.reason());
+        }
+        recorder.skipped(operation, exchange.error().getSQLState(), verdict.reason());
+    }
+
+    /** The transactional path: windows of guarded operations, one round trip each while nothing fails. */
+    private final class Pipeline {
+        private final Iterator<Operation> source;
+        private final Deque<Operation> window = new ArrayDeque<>();
+        /** Statements that must go first in the next round trip: the rollback of a tolerated failure. */
+        private List<String> pending = List.of();
+
+        Pipeline(Iterator<Operation> source) {
+            this.source = source;
+        }
+
+        void run() throws SafeOpsException {
+            try {
+                while (fill()) {
+                    sendWindow();
+                }
+            } finally {
+                flushPending();
+            }
+        }
+
+        /**
+         * Takes operations up to the bounds. A statement that returns rows ends the window, since
+         * its rows could be of any size; one PostgreSQL refuses in a transaction is refused before
+         * anything behind it is sent.
+         */
+        private boolean fill() throws SafeOpsException {
+            int characters = window.stream().mapToInt(o -> o.sql().length()).sum();
+            while (window.size() < WINDOW_OPERATIONS && characters < WINDOW_CHARACTERS && source.hasNext()) {
+                Operation next = source.next();
+                if (next.forbiddenInTransaction()) {
+                    drain();
+                    throw refusedInTransaction(next);
+                }
+                refuseTransactionControl(next);
+                window.add(next);
+                characters += next.sql().length();
+                if (StatementShape.of(next.sql()).returnsRows()) {
+                    break;
+                }
+            }
+            return !window.isEmpty();
+        }
+
+        /** Runs what is already in the window before refusing the operation that follows it. */
+        private void drain() throws SafeOpsException {
+            while (!window.isEmpty()) {
+                sendWindow();
+            }
+        }
+
+        private void sendWindow() throws SafeOpsException {
+            List<String> statements = new ArrayList<>(pending.size() + 3 * window.size());
+            statements.addAll(pending);
+            for (Operation operation : window) {
+                statements.add(SAVEPOINT);
+                statements.add(operation.sql());
+                statements.add(RELEASE);
+            }
+            recorder.savepointsSent(window.size());
+            int recovery = pending.size();
+            Operation head = window.peekFirst();
+            Exchange exchange = send(head, statements);
+            if (exchange.failed() && exchange.completed() < recovery) {
+                throw failure(head, exchange.error(), "rolling back a skipped statement failed");
+            }
+            pending = List.of();
+            int guarded = exchange.completed() - recovery;
+            for (int i = 0; i < guarded / 3; i++) {
+                recorder.applied(window.removeFirst());
+            }
+            if (!exchange.failed()) {
+                return;
+            }
+            Operation failed = window.removeFirst();
+            // Savepoints actually opened in this round trip, so the count matches what the server did.
+            recorder.savepointsSent(-window.size());
+            if (guarded % 3 != 1) {
+                throw failure(failed, exchange.error(), "safe-ops' own savepoint handling failed");
+            }
+            handleFailure(failed, exchange.error());
+        }
+
+        private void handleFailure(Operation failed, SQLException error) throws SafeOpsException {
+            Verdict verdict = judge.judge(failed, error);
+            if (verdict.kind() == Verdict.Kind.CONFIRM) {
+                List<String> statements = new ArrayList<>(RECOVERY);
+                statements.add(verdict.catalogQuery());
+                Exchange check = send(failed, statements);
+                if (check.failed()) {
+                    throw failure(failed, check.error(), "the catalog look-up that would confirm the skip failed");
+                }
+                verdict = judge.confirmed(verdict, "t".equals(check.firstValue(RECOVERY.size())));
+            } else {
+                pending = RECOVERY;
+            }
+            if (verdict.kind() == Verdict.Kind.FAIL) {
+                flushPending();
+                window.clear();
+                throw failure(failed, error, verdict.reason());
+            }
+            recorder.skipped(failed, error.getSQLState(), verdict.reason());
+        }
+
+        private void flushPending() throws SafeOpsException {
+            if (pending.isEmpty() || connectionLost()) {
+                return;
+            }
+            List<String> statements = pending;
+            pending = List.of();
+            Exchange exchange = send(null, statements);
+            if (exchange.failed()) {
+                throw failure(null, exchange.error(), "rolling back a skipped statement failed");
+            }
+        }
+
+        private boolean connectionLost() {
+            try {
+                return connection.isClosed();
+            } catch (SQLException e) {
+                return true;
+            }
+        }
+    }
+
+    private Exchange send(Operation operation, List<String> statements) throws SafeOpsException {
+        try {
+            return channel.send(statements);
+        } catch (SQLException e) {
+            throw failure(operation, e, "the server could not be reached");
+        }
+    }
+
+    private void refuseTransactionControl(Operation operation) throws SafeOpsException {
+        if (StatementShape.of(operation.sql()).transactionControl()) {
+            throw new SafeOpsException("safe-ops: " + where(operation) + "refused transaction control statement "
+                    + operation.sql() + ": safe-ops runs inside the caller's transaction and guards each statement "
+                    + "with a savepoint, so a script must not begin, end or roll back transactions itself. "
+                    + "Remove the statement; nothing was sent.",
+                    SqlStates.ACTIVE_SQL_TRANSACTION, operation.sql(), operation.description(),
+                    operation.location(), null);
+        }
+    }
+
+    private static SafeOpsException refusedInTransaction(Operation operation) {
+        return new SafeOpsException("safe-ops: " + where(operation) + operation.description()
+                + " cannot run inside a transaction block (25001 active_sql_transaction), and this connection "
+                + "is in one. Run it on its own on a connection in autocommit mode (the safe-ops command line "
+                + "runs such statements after the commit). It was not sent. Statement: " + operation.sql(),
+                SqlStates.ACTIVE_SQL_TRANSACTION, operation.sql(), operation.description(), operation.location(), null);
+    }
+
+    private SafeOpsException failure(Operation operation, SQLException error, String why) {
+        String sqlState = error.getSQLState();
+        StringBuilder message = new StringBuilder("safe-ops: ").append(where(operation));
+        message.append(operation == null ? "statement" : operation.description())
+                .append(" failed with SQLSTATE ").append(sqlState).append(' ').append(SqlStates.name(sqlState))
+                .append(": ").append(Judge.serverMessage(error)).append(" — not tolerated: ").append(why).append('.');
+        if (operation != null) {
+            message.append("\n  statement: ").append(operation.sql());
+        }
+        message.append("\n  ").append(nextStep(sqlState));
+        return new SafeOpsException(message.toString(), sqlState, operation == null ? null : operation.sql(),
+                operation == null ? null : operation.description(), operation == null ? null : operation.location(),
+                error);
+    }
+
+    private String nextStep(String sqlState) {
+        if (ErrorClass.isConnectionLoss(sqlState)) {
+            return "The connection is lost: nothing since the last commit was kept.";
+        }
+        try {
+            if (connection.getAutoCommit()) {
+                return "Autocommit is on: the statements before this one are committed; this one changed nothing.";
+            }
+        } catch (SQLException e) {
+            return "The state of the connection is unknown.";
+        }
+        return "The statement was rolled back to its own savepoint: the transaction is still open with "
+                + "everything applied before it. Roll it back, or fix the cause and carry on.";
+    }
+
+    private static String where(Operation operation) {
+        return operation == null || operation.location() == null ? "" : operation.location() + ": ";
+    }
+}

@@ -1,0 +1,66 @@
+package dev.safeops;
+
+import java.util.Objects;
+
+/**
+ * What happened to one guarded operation. Immutable.
+ *
+ * <p>An operation is either {@link Status#APPLIED} (its changes are part of the caller's
+ * transaction) or {@link Status#SKIPPED} (it failed with an error the policy tolerates, and only
+ * that operation was rolled back). An operation that fails with any other error produces no outcome:
+ * it is thrown as a {@link SafeOpsException}.
+ *
+ * @param status    applied or skipped
+ * @param operation what the operation does, e.g. {@code add column users.password}
+ * @param sql       the statement that was sent
+ * @param sqlState  the SQLSTATE of the tolerated error; {@code null} when applied
+ * @param reason    why it was skipped, e.g. {@code missing object (42P01): relation "x" does not
+ *                  exist}; {@code null} when applied
+ * @param location  where the statement came from (file and line) when it came from a script;
+ *                  {@code null} otherwise
+ */
+public record Outcome(Status status, String operation, String sql, String sqlState, String reason,
+                      Location location) {
+
+    /** Whether an operation's changes were kept or the operation was skipped. */
+    public enum Status {
+        /** Ran successfully inside its own savepoint; its changes are part of the transaction. */
+        APPLIED,
+        /** Failed with a tolerated error; only this operation was rolled back. */
+        SKIPPED
+    }
+
+    public Outcome {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(sql, "sql");
+        if (status == Status.SKIPPED && (sqlState == null || reason == null)) {
+            throw new IllegalArgumentException("a skipped outcome needs its SQLSTATE and reason");
+        }
+    }
+
+    static Outcome applied(Operation operation) {
+        return new Outcome(Status.APPLIED, operation.description(), operation.sql(), null, null, operation.location());
+    }
+
+    static Outcome skipped(Operation operation, String sqlState, String reason) {
+        return new Outcome(Status.SKIPPED, operation.description(), operation.sql(), sqlState, reason,
+                operation.location());
+    }
+
+    public boolean isApplied() {
+        return status == Status.APPLIED;
+    }
+
+    public boolean isSkipped() {
+        return status == Status.SKIPPED;
+    }
+
+    @Override
+    public String toString() {
+        String where = location == null ? "" : location + ": ";
+        return status == Status.APPLIED
+                ? where + "applied " + operation
+                : where + "skipped " + operation + " — " + reason;
+    }
+}

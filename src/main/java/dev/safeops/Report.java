@@ -1,0 +1,60 @@
+package dev.safeops;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Every outcome of a {@link SafeOps} session or script run, in the order the operations ran.
+ * Immutable; a later operation does not change a report already taken.
+ *
+ * @param outcomes   the outcomes in execution order
+ * @param savepoints how many savepoints (subtransactions) the operations used. PostgreSQL caches
+ *                   64 subtransaction ids per transaction in shared memory; a transaction past that
+ *                   overflows the cache and slows every concurrent snapshot until it ends
+ */
+public record Report(List<Outcome> outcomes, int savepoints) {
+
+    public Report {
+        outcomes = List.copyOf(outcomes);
+    }
+
+    static Report empty() {
+        return new Report(List.of(), 0);
+    }
+
+    public int applied() {
+        return (int) outcomes.stream().filter(Outcome::isApplied).count();
+    }
+
+    public int skipped() {
+        return (int) outcomes.stream().filter(Outcome::isSkipped).count();
+    }
+
+    public List<Outcome> skippedOutcomes() {
+        return outcomes.stream().filter(Outcome::isSkipped).collect(Collectors.toUnmodifiableList());
+    }
+
+    /**
+     * One line for logs and terminals, e.g.
+     * {@code 6 applied, 5 skipped (42P01 missing object ×5), 11 savepoints}.
+     */
+    public String summary() {
+        StringBuilder line = new StringBuilder().append(applied()).append(" applied, ").append(skipped())
+                .append(" skipped");
+        Map<String, Long> byState = outcomes.stream().filter(Outcome::isSkipped)
+                .collect(Collectors.groupingBy(Outcome::sqlState, TreeMap::new, Collectors.counting()));
+        if (!byState.isEmpty()) {
+            line.append(byState.entrySet().stream()
+                    .map(e -> e.getKey() + " " + SqlStates.name(e.getKey()) + " ×" + e.getValue())
+                    .collect(Collectors.joining(", ", " (", ")")));
+        }
+        return line.append(", ").append(savepoints).append(savepoints == 1 ? " savepoint" : " savepoints").toString();
+    }
+
+    @Override
+    public String toString() {
+        return summary();
+    }
+}

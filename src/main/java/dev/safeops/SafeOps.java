@@ -1,0 +1,320 @@
+package dev.safeops;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs schema changes on the caller's connection so that a drifted database cannot take a migration
+ * down, and nothing is lost or hidden.
+ *
+ * <pre>{@code
+ * connection.setAutoCommit(false);
+ * SafeOps ops = SafeOps.on(connection, Policy.defaults().withOptionalTables("pipeline_*", "admin_*"));
+ * ops.addColumn("users", Column.of("password", "text"));
+ * ops.addColumn("pipeline_template_stages", Column.of("position", "int"));   // skipped if the module is absent
+ * ops.createIndex(Index.on("content", "user_id"));
+ * connection.commit();
+ * log.info("{}", ops.report().summary());
+ * }</pre>
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>Inside a transaction (autocommit off) every operation runs in its own savepoint. An error the
+ *       {@link Policy} tolerates rolls back that operation only and becomes a {@link Outcome.Status#SKIPPED}
+ *       outcome, logged at WARN; everything applied before and after stays in the transaction.</li>
+ *   <li>Any other error rolls back that operation only and is thrown as a {@link SafeOpsException}
+ *       carrying SQLSTATE, statement and operation; the caller decides whether to roll back.</li>
+ *   <li>safe-ops never commits or rolls back the caller's transaction, and refuses, before sending
+ *       anything, to work in a transaction that is already aborted.</li>
+ *   <li>In autocommit mode each statement is its own transaction; errors are classified the same way.</li>
+ *   <li>Every identifier is quoted; a name PostgreSQL would truncate (over 63 bytes) or a blank name is
+ *       refused before anything is sent.</li>
+ * </ul>
+ *
+ * <p>An instance is bound to one connection and is not thread-safe, like the connection itself.
+ */
+public final class SafeOps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SafeOps.class);
+    private static final Set<Tolerance> MISSING = EnumSet.of(Tolerance.MISSING);
+    private static final Set<Tolerance> EXISTING = EnumSet.of(Tolerance.EXISTING);
+    private static final Set<Tolerance> BOTH = EnumSet.allOf(Tolerance.class);
+
+    private final Connection connection;
+    private final Policy policy;
+    private final Recorder recorder = new Recorder();
+    private Guard guard;
+
+    private SafeOps(Connection connection, Policy policy) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** Guards operations on this connection with {@link Policy#defaults()}. */
+    public static SafeOps on(Connection connection) {
+        return new SafeOps(connection, Policy.defaults());
+    }
+
+    /** Guards operations on this connection with the given policy. */
+    public static SafeOps on(Connection connection, Policy policy) {
+        return new SafeOps(connection, policy);
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /**
+     * Calls the listener with every outcome as soon as it is known, on the calling thread, in order
+     * (for progress displays). Replaces any earlier listener; returns this instance.
+     */
+    public SafeOps onOutcome(Consumer<Outcome> listener) {
+        recorder.listener(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Every outcome so far, in order. */
+    public Report report() {
+        return recorder.report();
+    }
+
+    /**
+     * Runs one SQL statement written by the caller. It tolerates both a missing and an existing
+     * object by default. Statements that begin or end transactions are refused, and so are
+     * statements PostgreSQL cannot run in a transaction block when the connection is in one.
+     */
+    public Outcome execute(String sql) throws SafeOpsException {
+        if (sql == null || sql.isBlank()) {
+            throw new IllegalArgumentException("the statement must not be null or blank");
+        }
+        return run(Operation.statement(sql.strip(), null));
+    }
+
+    /**
+     * Runs every statement of the script in order, pipelined: while nothing fails, many statements
+     * (each inside its own savepoint) travel in one round trip. Stops at the first error the policy
+     * does not tolerate and throws it; the outcomes before it are in {@link #report()}. Logs the
+     * run's summary at INFO.
+     *
+     * @return the outcomes of this script's statements
+     */
+    public Report run(Script script) throws SafeOpsException {
+        int first = recorder.size();
+        int savepointsBefore = recorder.savepoints();
+        Iterator<ScriptStatement> statements = script.statements().iterator();
+        Iterator<Operation> operations = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return statements.hasNext();
+            }
+
+            @Override
+            public Operation next() {
+                ScriptStatement statement = statements.next();
+                return Operation.statement(statement.sql(), statement.location());
+            }
+        };
+        guard().runAll(operations);
+        Report run = recorder.since(first, savepointsBefore);
+        LOG.info("safe-ops {}: {}", script.name(), run.summary());
+        return run;
+    }
+
+    public Outcome createSchema(String schema) throws SafeOpsException {
+        String sql = "CREATE SCHEMA " + Identifier.quote(schema, "schema name");
+        return run(Operation.typed("create schema " + schema, sql, EXISTING));
+    }
+
+    /** Creates a table; columns marked {@link Column#primaryKey()} form its primary key. */
+    public Outcome createTable(String table, Column... columns) throws SafeOpsException {
+        QualifiedName name = QualifiedName.parse(table, "table name");
+        if (columns.length == 0) {
+            throw new IllegalArgumentException("table " + table + " needs at least one column");
+        }
+        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(name.sql()).append(" (");
+        sql.append(List.of(columns).stream().map(Column::definition).collect(Collectors.joining(", ")));
+        List<String> key = List.of(columns).stream().filter(Column::isPrimaryKey)
+                .map(c -> Identifier.quote(c.name(), "column name")).collect(Collectors.toList());
+        if (!key.isEmpty()) {
+            sql.append(", PRIMARY KEY (").append(String.join(", ", key)).append(')');
+        }
+        sql.append(')');
+        return run(Operation.typed("create table " + name, sql.toString(), EXISTING, name));
+    }
+
+    public Outcome dropTable(String table) throws SafeOpsException {
+        QualifiedName name = QualifiedName.parse(table, "table name");
+        return run(Operation.typed("drop table " + name, "DROP TABLE " + name.sql(), MISSING, name));
+    }
+
+    public Outcome renameTable(String table, String newName) throws SafeOpsException {
+        QualifiedName name = QualifiedName.parse(table, "table name");
+        String sql = alterTable(name) + " RENAME TO " + Identifier.quote(newName, "new table name");
+        return run(Operation.typed("rename table " + name + " to " + newName, sql, MISSING, name));
+    }
+
+    /**
+     * Adds a column. Tolerates a missing table (the optional-module case) and an existing column
+     * (a second run).
+     */
+    public Outcome addColumn(String table, Column column) throws SafeOpsException {
+        QualifiedName name = QualifiedName.parse(table, "table name");
+        String sql = alterTable(name) + " ADD COLUMN " + column.definition() + (column.isPrimaryKey() ? " PRIMARY KEY" : "");
+        return run(Operation.typed("add column " + name + "." + column.name(), sql, BOTH, name));
+    }
+
+    public Outcome dropColumn(String table, String column) throws SafeOpsException {
+        return alterColumn(table, column, "drop column", "DROP COLUMN " + Identifier.quote(column, "column name"));
+    }
+
+    public Outcome renameColumn(String table, String column, String newName) throws SafeOpsException {
+        return alterColumn(table, column, "rename column", "RENAME COLUMN " + Identifier.quote(column, "column name")
+                + " TO " + Identifier.quote(newName, "new column name"));
+    }
+
+    /** Changes a column's type; {@code type} is SQL, e.g. {@code bigint}. */
+    public Outcome alterColumnType(String table, String column, String type) throws SafeOpsException {
+        return alterColumnType(table, column, type, null);
+    }
+
+    /** Changes a column's type converting existing values with {@code using}, an SQL expression (or null). */
+    public Outcome alterColumnType(String table, String column, String type, String using) throws SafeOpsException {
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("the new type of " + table + "." + column + " must not be blank");
+        }
+        return alterColumn(table, column, "change type of",
+                columnClause(column) + " TYPE " + type + (using == null ? "" : " USING " + using));
+    }
+
+    public Outcome setNotNull(String table, String column) throws SafeOpsException {
+        return alterColumn(table, column, "set not null on", columnClause(column) + " SET NOT NULL");
+    }
+
+    public Outcome dropNotNull(String table, String column) throws SafeOpsException {
+        return alterColumn(table, column, "drop not null on", columnClause(column) + " DROP NOT NULL");
+    }
+
+    /** Sets a column default; {@code expression} is SQL, e.g. {@code now()} or {@code 'draft'}. */
+    public Outcome setDefault(String table, String column, String expression) throws SafeOpsException {
+        if (expression == null || expression.isBlank()) {
+            throw new IllegalArgumentException("the default of " + table + "." + column + " must not be blank");
+        }
+        return alterColumn(table, column, "set default on", columnClause(column) + " SET DEFAULT " + expression);
+    }
+
+    public Outcome dropDefault(String table, String column) throws SafeOpsException {
+        return alterColumn(table, column, "drop default on", columnClause(column) + " DROP DEFAULT");
+    }
+
+    /** Creates an index. Tolerates a missing table and an existing index of the same name. */
+    public Outcome createIndex(Index index) throws SafeOpsException {
+        QualifiedName table = QualifiedName.parse(index.table(), "table name");
+        String description = "create " + (index.isUnique() ? "unique " : "") + "index " + index.effectiveName()
+                + " on " + table;
+        return run(Operation.typed(description, index.sql(), BOTH, table));
+    }
+
+    public Outcome dropIndex(String index) throws SafeOpsException {
+        QualifiedName name = QualifiedName.parse(index, "index name");
+        return run(Operation.typed("drop index " + name, "DROP INDEX " + name.sql(), MISSING, name));
+    }
+
+    /**
+     * Adds a foreign key. PostgreSQL has no ADD CONSTRAINT IF NOT EXISTS; a constraint of that name
+     * already on the table is a skip. Tolerates a missing referencing or referenced table.
+     */
+    public Outcome addForeignKey(ForeignKey foreignKey) throws SafeOpsException {
+        String description = "add foreign key " + foreignKey.effectiveName() + " on " + foreignKey.target()
+                + " referencing " + foreignKey.referenced();
+        return run(Operation.typed(description, foreignKey.sql(), BOTH, foreignKey.target(), foreignKey.referenced()));
+    }
+
+    /** Adds a CHECK constraint; {@code expression} is SQL. Idempotent by constraint name. */
+    public Outcome addCheck(String table, String name, String expression) throws SafeOpsException {
+        if (expression == null || expression.isBlank()) {
+            throw new IllegalArgumentException("the check expression of " + name + " must not be blank");
+        }
+        return addConstraint(table, name, "check", "CHECK (" + expression + ")");
+    }
+
+    /** Adds a UNIQUE constraint on the columns. Idempotent by constraint name. */
+    public Outcome addUnique(String table, String name, String... columns) throws SafeOpsException {
+        if (columns.length == 0) {
+            throw new IllegalArgumentException("unique constraint " + name + " needs at least one column");
+        }
+        return addConstraint(table, name, "unique constraint", "UNIQUE (" + List.of(columns).stream()
+                .map(c -> Identifier.quote(c, "column name")).collect(Collectors.joining(", ")) + ")");
+    }
+
+    public Outcome dropConstraint(String table, String name) throws SafeOpsException {
+        QualifiedName target = QualifiedName.parse(table, "table name");
+        String sql = alterTable(target) + " DROP CONSTRAINT " + Identifier.quote(name, "constraint name");
+        return run(Operation.typed("drop constraint " + name + " on " + target, sql, MISSING, target));
+    }
+
+    /**
+     * Creates an enum type. PostgreSQL has no CREATE TYPE IF NOT EXISTS; a type of that name that
+     * already exists is a skip.
+     */
+    public Outcome createEnumType(String type, String... labels) throws SafeOpsException {
+        QualifiedName name = QualifiedName.parse(type, "type name");
+        if (labels.length == 0) {
+            throw new IllegalArgumentException("enum type " + type + " needs at least one label");
+        }
+        String sql = "CREATE TYPE " + name.sql() + " AS ENUM ("
+                + List.of(labels).stream().map(Literal::quote).collect(Collectors.joining(", ")) + ")";
+        return run(Operation.typed("create enum type " + name, sql, EXISTING));
+    }
+
+    /** Adds a label to an enum type; a label already there is a skip, and so is a missing type. */
+    public Outcome addEnumValue(String type, String label) throws SafeOpsException {
+        QualifiedName name = QualifiedName.parse(type, "type name");
+        String sql = "ALTER TYPE " + name.sql() + " ADD VALUE " + Literal.quote(label);
+        return run(Operation.typed("add value " + label + " to enum type " + name, sql, BOTH));
+    }
+
+    private Outcome addConstraint(String table, String name, String kind, String definition) throws SafeOpsException {
+        QualifiedName target = QualifiedName.parse(table, "table name");
+        String sql = alterTable(target) + " ADD CONSTRAINT " + Identifier.quote(name, "constraint name") + " " + definition;
+        return run(Operation.typed("add " + kind + " " + name + " on " + target, sql, BOTH, target));
+    }
+
+    private Outcome alterColumn(String table, String column, String verb, String clause) throws SafeOpsException {
+        QualifiedName name = QualifiedName.parse(table, "table name");
+        Identifier.checked(column, "column name");
+        return run(Operation.typed(verb + " " + name + "." + column, alterTable(name) + " " + clause, MISSING, name));
+    }
+
+    private static String columnClause(String column) {
+        return "ALTER COLUMN " + Identifier.quote(column, "column name");
+    }
+
+    private static String alterTable(QualifiedName table) {
+        return "ALTER TABLE " + table.sql();
+    }
+
+    private Outcome run(Operation operation) throws SafeOpsException {
+        return guard().run(operation);
+    }
+
+    private Guard guard() throws SafeOpsException {
+        if (guard == null) {
+            try {
+                guard = new Guard(connection, Channel.on(connection), policy, recorder);
+            } catch (SQLException e) {
+                throw new SafeOpsException("safe-ops: the connection cannot be used: " + e.getMessage(),
+                        e.getSQLState(), null, null, null, e);
+            }
+        }
+        return guard;
+    }
+}
