@@ -38,12 +38,14 @@ final class Guard {
     private final Channel channel;
     private final Judge judge;
     private final Recorder recorder;
+    private final int groupSize;
 
-    Guard(Connection connection, Channel channel, Policy policy, Recorder recorder) {
+    Guard(Connection connection, Channel channel, Policy policy, Recorder recorder, int groupSize) {
         this.connection = connection;
         this.channel = channel;
         this.judge = new Judge(policy);
         this.recorder = recorder;
+        this.groupSize = groupSize;
     }
 
     Outcome run(Operation operation) throws SafeOpsException {
@@ -102,10 +104,21 @@ final class Guard {
         recorder.skipped(operation, exchange.error().getSQLState(), verdict.reason());
     }
 
-    /** The transactional path: windows of guarded operations, one round trip each while nothing fails. */
+    /**
+     * The transactional path: windows of guarded operations, one round trip each while nothing fails.
+     *
+     * <p>With a group size above one, consecutive operations share a savepoint, which keeps a long
+     * script under PostgreSQL's 64 cached subtransactions. When a statement in a group fails, the
+     * whole group is rolled back and replayed one operation per savepoint, so outcomes are the same
+     * as without groups; the price is one more round trip per failing group, and statements of that
+     * group that had succeeded run twice (harmless for DDL, visible for non-transactional effects
+     * such as sequence increments).
+     */
     private final class Pipeline {
         private final Iterator<Operation> source;
         private final Deque<Operation> window = new ArrayDeque<>();
+        /** How many operations at the head of the window must each get their own savepoint (a replayed group). */
+        private int alone;
         /** Statements that must go first in the next round trip: the rollback of a tolerated failure. */
         private List<String> pending = List.of();
 
@@ -139,7 +152,7 @@ final class Guard {
                 refuseTransactionControl(next);
                 window.add(next);
                 characters += next.sql().length();
-                if (StatementShape.of(next.sql()).returnsRows()) {
+                if (next.returnsRows()) {
                     break;
                 }
             }
@@ -153,15 +166,34 @@ final class Guard {
             }
         }
 
+        /** The window cut into runs that share one savepoint. */
+        private List<List<Operation>> units() {
+            List<List<Operation>> units = new ArrayList<>();
+            List<Operation> current = new ArrayList<>();
+            int index = 0;
+            for (Operation operation : window) {
+                int limit = index++ < alone ? 1 : groupSize;
+                current.add(operation);
+                if (current.size() >= limit || operation.returnsRows()) {
+                    units.add(current);
+                    current = new ArrayList<>();
+                }
+            }
+            if (!current.isEmpty()) {
+                units.add(current);
+            }
+            return units;
+        }
+
         private void sendWindow() throws SafeOpsException {
+            List<List<Operation>> units = units();
             List<String> statements = new ArrayList<>(pending.size() + 3 * window.size());
             statements.addAll(pending);
-            for (Operation operation : window) {
+            for (List<Operation> unit : units) {
                 statements.add(SAVEPOINT);
-                statements.add(operation.sql());
+                unit.forEach(operation -> statements.add(operation.sql()));
                 statements.add(RELEASE);
             }
-            recorder.savepointsSent(window.size());
             int recovery = pending.size();
             Operation head = window.peekFirst();
             Exchange exchange = send(head, statements);
@@ -169,20 +201,29 @@ final class Guard {
                 throw failure(head, exchange.error(), "rolling back a skipped statement failed");
             }
             pending = List.of();
-            int guarded = exchange.completed() - recovery;
-            for (int i = 0; i < guarded / 3; i++) {
-                recorder.applied(window.removeFirst());
-            }
-            if (!exchange.failed()) {
+            int completed = exchange.completed() - recovery;
+            for (List<Operation> unit : units) {
+                recorder.savepointsSent(1);
+                int size = unit.size() + 2;
+                if (completed >= size) {
+                    unit.forEach(operation -> recorder.applied(window.removeFirst()));
+                    alone = Math.max(0, alone - unit.size());
+                    completed -= size;
+                    continue;
+                }
+                // This unit holds the failure; the server skipped everything after it.
+                if (completed == 0 || completed == size - 1) {
+                    throw failure(unit.get(0), exchange.error(), "safe-ops' own savepoint handling failed");
+                }
+                if (unit.size() > 1) {
+                    pending = RECOVERY;
+                    alone = unit.size();
+                    return;
+                }
+                alone = Math.max(0, alone - 1);
+                handleFailure(window.removeFirst(), exchange.error());
                 return;
             }
-            Operation failed = window.removeFirst();
-            // Savepoints actually opened in this round trip, so the count matches what the server did.
-            recorder.savepointsSent(-window.size());
-            if (guarded % 3 != 1) {
-                throw failure(failed, exchange.error(), "safe-ops' own savepoint handling failed");
-            }
-            handleFailure(failed, exchange.error());
         }
 
         private void handleFailure(Operation failed, SQLException error) throws SafeOpsException {

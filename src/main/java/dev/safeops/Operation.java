@@ -14,9 +14,10 @@ import java.util.Set;
  *                               {@code null} for raw SQL, where they are read from the statement when needed
  * @param location               file and line for script statements, else {@code null}
  * @param forbiddenInTransaction whether PostgreSQL refuses the statement inside a transaction block
+ * @param returnsRows            whether the statement may return rows (of any size)
  */
 record Operation(String description, String sql, Set<Tolerance> tolerates, List<QualifiedName> relations,
-                 Location location, boolean forbiddenInTransaction) {
+                 Location location, boolean forbiddenInTransaction, boolean returnsRows) {
 
     Operation {
         Objects.requireNonNull(description, "description");
@@ -27,14 +28,14 @@ record Operation(String description, String sql, Set<Tolerance> tolerates, List<
 
     /** A typed operation, whose SQL safe-ops built itself. */
     static Operation typed(String description, String sql, Set<Tolerance> tolerates, QualifiedName... relations) {
-        return new Operation(description, sql, tolerates, List.of(relations), null, false);
+        return new Operation(description, sql, tolerates, List.of(relations), null, false, false);
     }
 
     /** A statement written by the caller, which tolerates both classes by default. */
     static Operation statement(String sql, Location location) {
         StatementShape shape = StatementShape.of(sql);
         return new Operation(shape.summary(), sql, Set.of(Tolerance.values()), null, location,
-                shape.forbiddenInTransaction());
+                shape.forbiddenInTransaction(), shape.returnsRows());
     }
 
     List<QualifiedName> namedRelations() {

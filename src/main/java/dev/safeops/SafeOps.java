@@ -52,6 +52,7 @@ public final class SafeOps {
     private final Connection connection;
     private final Policy policy;
     private final Recorder recorder = new Recorder();
+    private int operationsPerSavepoint = 1;
     private Guard guard;
 
     private SafeOps(Connection connection, Policy policy) {
@@ -79,6 +80,24 @@ public final class SafeOps {
      */
     public SafeOps onOutcome(Consumer<Outcome> listener) {
         recorder.listener(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Lets up to {@code operations} consecutive statements of a script share one savepoint, to keep
+     * a long script under the 64 subtransactions PostgreSQL caches per transaction (past them, every
+     * concurrent snapshot slows down until the transaction ends). Outcomes stay exactly the same:
+     * when a statement in a group fails, the group is rolled back and replayed one statement per
+     * savepoint. The price: one more round trip per failing group, and the group's statements that
+     * had succeeded run a second time — harmless for DDL, visible for effects that ignore rollback
+     * (sequence increments). The default is 1, a savepoint per statement. Returns this instance.
+     */
+    public SafeOps operationsPerSavepoint(int operations) {
+        if (operations < 1) {
+            throw new IllegalArgumentException("operations per savepoint must be at least 1, was " + operations);
+        }
+        this.operationsPerSavepoint = operations;
+        this.guard = null;
         return this;
     }
 
@@ -309,7 +328,7 @@ public final class SafeOps {
     private Guard guard() throws SafeOpsException {
         if (guard == null) {
             try {
-                guard = new Guard(connection, Channel.on(connection), policy, recorder);
+                guard = new Guard(connection, Channel.on(connection), policy, recorder, operationsPerSavepoint);
             } catch (SQLException e) {
                 throw new SafeOpsException("safe-ops: the connection cannot be used: " + e.getMessage(),
                         e.getSQLState(), null, null, null, e);
