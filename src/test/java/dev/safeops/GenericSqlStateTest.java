@@ -30,7 +30,7 @@ class GenericSqlStateTest {
 
     @Test
     void secondPrimaryKeyOnTheSameColumnsIsASkip() throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = db.connectInTransaction()) {
             Outcome outcome = SafeOps.on(connection)
                     .execute("ALTER TABLE ONLY public.actor ADD CONSTRAINT actor_pkey PRIMARY KEY (actor_id)");
 
@@ -42,7 +42,7 @@ class GenericSqlStateTest {
 
     @Test
     void secondPrimaryKeyOnOtherColumnsFails() throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
 
             assertThatThrownBy(() -> ops.execute("ALTER TABLE actor ADD PRIMARY KEY (name)"))
@@ -56,7 +56,7 @@ class GenericSqlStateTest {
 
     @Test
     void tableAlreadyAttachedToTheSameParentIsASkip() throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = db.connectInTransaction()) {
             Outcome outcome = SafeOps.on(connection).execute("ALTER TABLE ONLY public.payment ATTACH PARTITION "
                     + "public.payment_2022 FOR VALUES FROM ('2022-01-01') TO ('2023-01-01')");
 
@@ -68,7 +68,7 @@ class GenericSqlStateTest {
 
     @Test
     void tableAttachedToAnotherParentFails() throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
 
             assertThatThrownBy(() -> ops.execute("ALTER TABLE other_parent ATTACH PARTITION payment_2022 "
@@ -80,7 +80,7 @@ class GenericSqlStateTest {
 
     @Test
     void wrongObjectTypeForAnythingElseFails() throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
 
             assertThatThrownBy(() -> ops.execute("ALTER TABLE actor_names ADD CONSTRAINT c CHECK (true)"))
@@ -92,9 +92,4 @@ class GenericSqlStateTest {
         }
     }
 
-    private static Connection transaction() throws SQLException {
-        Connection connection = db.connect();
-        connection.setAutoCommit(false);
-        return connection;
-    }
 }

@@ -24,8 +24,7 @@ class GuardSemanticsTest {
 
     @Test
     void nonToleratedErrorIsThrownWithSqlStateStatementAndOperation() throws SQLException {
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
 
             assertThatThrownBy(() -> ops.execute("ALTER TABLE users ADD COLUMN broken nonexistent_type("))
@@ -42,8 +41,7 @@ class GuardSemanticsTest {
 
     @Test
     void transactionStaysUsableAfterANonToleratedError() throws SQLException {
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
             ops.execute("ALTER TABLE users ADD COLUMN name text");
 
@@ -58,8 +56,7 @@ class GuardSemanticsTest {
 
     @Test
     void earlierWorkStaysInTheTransactionUntilTheCallerRollsBack() throws SQLException {
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
             ops.execute("ALTER TABLE users ADD COLUMN name text");
             assertThatThrownBy(() -> ops.execute("SELECT 1/0")).isInstanceOf(SafeOpsException.class)
@@ -80,8 +77,7 @@ class GuardSemanticsTest {
 
     @Test
     void refusesAnAbortedTransactionBeforeSendingAnything() throws SQLException {
-        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction(); Statement statement = connection.createStatement()) {
             assertThatThrownBy(() -> statement.execute("SELECT * FROM missing_table")).isInstanceOf(SQLException.class);
             SafeOps ops = SafeOps.on(connection);
 
@@ -97,8 +93,7 @@ class GuardSemanticsTest {
 
     @Test
     void skipLeavesTheTransactionUsableForTheNextOperation() throws SQLException {
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
 
             Outcome skipped = ops.execute("ALTER TABLE missing_module ADD COLUMN x int");
@@ -139,8 +134,7 @@ class GuardSemanticsTest {
 
     @Test
     void refusesTransactionControlStatements() throws SQLException {
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
 
             assertThatThrownBy(() -> ops.execute("COMMIT")).isInstanceOf(SafeOpsException.class)
@@ -151,8 +145,7 @@ class GuardSemanticsTest {
 
     @Test
     void refusesConcurrentIndexBuildInsideATransactionWithoutSendingIt() throws SQLException {
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
 
             assertThatThrownBy(() -> ops.execute("CREATE INDEX CONCURRENTLY users_email_idx ON users (email)"))

@@ -48,8 +48,7 @@ class IncidentOneTest {
     @Test
     void naiveTryCatchLosesEveryStatementAfterTheFirstMissingTable() throws SQLException {
         List<String> swallowed = new ArrayList<>();
-        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction(); Statement statement = connection.createStatement()) {
             for (String sql : MIGRATION) {
                 try {
                     statement.execute(sql);
@@ -72,8 +71,7 @@ class IncidentOneTest {
     @Test
     void safeOpsKeepsEveryAppliedChangeAndSkipsExactlyTheMissingTables() throws SQLException {
         Report report;
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
             for (String sql : MIGRATION) {
                 ops.execute(sql);
@@ -97,8 +95,7 @@ class IncidentOneTest {
     @Test
     void safeOpsRunsTheSameMigrationAsOneScript() throws SQLException {
         Report report;
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction()) {
             report = SafeOps.on(connection).run(Script.parse("incident-1.sql", String.join(";\n", MIGRATION)));
             connection.commit();
         }

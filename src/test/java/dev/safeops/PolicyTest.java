@@ -25,7 +25,7 @@ class PolicyTest {
 
     @Test
     void optionalTablePatternToleratesAMissingModuleTable() throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = db.connectInTransaction()) {
             Outcome outcome = SafeOps.on(connection, OPTIONAL_MODULES)
                     .addColumn("pipeline_templates", Column.of("archived", "boolean"));
 
@@ -37,7 +37,7 @@ class PolicyTest {
 
     @Test
     void optionalTablePatternToleratesAMissingModuleTableInRawSql() throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = db.connectInTransaction()) {
             Outcome outcome = SafeOps.on(connection, OPTIONAL_MODULES)
                     .execute("ALTER TABLE ONLY public.admin_audit_logs ADD COLUMN actor bigint");
 
@@ -48,7 +48,7 @@ class PolicyTest {
 
     @Test
     void optionalTablePatternStillFailsOnAMissingCoreTable() throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection, OPTIONAL_MODULES);
 
             assertThatThrownBy(() -> ops.addColumn("developer_projects", Column.of("name", "text")))
@@ -62,7 +62,7 @@ class PolicyTest {
 
     @Test
     void strictPolicyFailsOnAMissingTable() throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection, Policy.strict());
 
             assertThatThrownBy(() -> ops.execute("ALTER TABLE pipeline_templates ADD COLUMN x int"))
@@ -73,7 +73,7 @@ class PolicyTest {
 
     @Test
     void toleratingOnlyMissingObjectsFailsOnAnExistingTable() throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection, Policy.defaults().tolerating(Tolerance.MISSING));
 
             assertThatThrownBy(() -> ops.execute("CREATE TABLE users (id int)"))
@@ -84,7 +84,7 @@ class PolicyTest {
 
     @Test
     void operationDefaultsDoNotTolerateAMissingSchemaForCreateTable() throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
 
             assertThatThrownBy(() -> ops.createTable("no_such_schema.t", Column.of("id", "int")))
@@ -101,9 +101,4 @@ class PolicyTest {
         assertThat(Policy.defaults().tolerating(Tolerance.EXISTING).tolerated()).containsExactly(Tolerance.EXISTING);
     }
 
-    private static Connection transaction() throws SQLException {
-        Connection connection = db.connect();
-        connection.setAutoCommit(false);
-        return connection;
-    }
 }

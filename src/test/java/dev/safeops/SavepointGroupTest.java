@@ -46,8 +46,7 @@ class SavepointGroupTest {
         Schema.reset(db, "CREATE TABLE t (id int)");
         Script clean = Script.parse("clean.sql", IntStream.range(0, 100)
                 .mapToObj(i -> "ALTER TABLE t ADD COLUMN c" + i + " int").collect(Collectors.joining(";\n")));
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction()) {
             Report report = SafeOps.on(connection).operationsPerSavepoint(25).run(clean);
             connection.commit();
 
@@ -66,8 +65,7 @@ class SavepointGroupTest {
     }
 
     private static Report run(int operationsPerSavepoint) throws SQLException {
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction()) {
             Report report = SafeOps.on(connection).operationsPerSavepoint(operationsPerSavepoint).run(SCRIPT);
             connection.commit();
             return report;

@@ -138,8 +138,7 @@ class TypedOperationsTest {
     }
 
     private static Report inTransaction(Migration migration) throws SQLException {
-        try (Connection connection = db.connect()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
             migration.apply(ops);
             connection.commit();

@@ -78,6 +78,13 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         return DriverManager.getConnection(jdbcUrl(), user(), password());
     }
 
+    /** A new connection with autocommit off, so statements run in one transaction; the caller closes it. */
+    public Connection connectInTransaction() throws SQLException {
+        Connection connection = connect();
+        connection.setAutoCommit(false);
+        return connection;
+    }
+
     /** A JDBC URL of the database, to use with {@link #user()} and {@link #password()}. */
     public String jdbcUrl() {
         return server == null ? TestPostgres.jdbcUrl(name()) : server.jdbcUrl(name());
