@@ -41,10 +41,11 @@ import java.util.Objects;
  *       string or block comment; a psql meta-command ({@code \connect}, {@code \set}, {@code \i},
  *       {@code \.}, … — any backslash outside quotes and comments); {@code COPY … FROM STDIN},
  *       whose data would follow inline; {@code SET standard_conforming_strings = off}, after which
- *       PostgreSQL would read the rest differently; a parenthesis or {@code BEGIN ATOMIC} left open
- *       at the end, which would make the rest of the script one statement; a NUL character
- *       (binary data); a script without any statement; and, for {@link #read(Path)}, a file that is
- *       unreadable or not valid UTF-8.
+ *       PostgreSQL would read the rest differently; a number with identifier characters stuck to
+ *       it ({@code 123abc}), which PostgreSQL rejects and version 14 split differently; a
+ *       parenthesis or {@code BEGIN ATOMIC} left open at the end, which would make the rest of the
+ *       script one statement; a NUL character (binary data); a script without any statement; and,
+ *       for {@link #read(Path)}, a file that is unreadable or not valid UTF-8.
  * </ul>
  *
  * <p>Instances are immutable.

@@ -118,7 +118,7 @@ public record ScriptStatement(int index, String sql, Location location) {
      * in the script as the table's data.
      */
     static boolean copiesFromStdin(List<Token> statement) {
-        if (statement.isEmpty() || !statement.get(0).isWord("COPY")) {
+        if (!isWord(statement, 0, "COPY")) {
             return false;
         }
         int from = topLevelWord(statement, 1, "FROM");
@@ -131,17 +131,15 @@ public record ScriptStatement(int index, String sql, Location location) {
      * PostgreSQL reads as false, after which backslashes in plain {@code '…'} literals escape quotes.
      */
     static boolean turnsOffStandardConformingStrings(List<Token> statement) {
-        int index = isWord(statement, 1, "SESSION") || isWord(statement, 1, "LOCAL") ? 2 : 1;
-        if (statement.isEmpty() || !statement.get(0).isWord("SET")
-                || !isWord(statement, index, "standard_conforming_strings")) {
+        if (!isWord(statement, 0, "SET")) {
             return false;
         }
-        int valueIndex = index + 2;
-        if (!(isSymbol(statement, index + 1, "=") || isWord(statement, index + 1, "TO"))
-                || valueIndex >= statement.size()) {
-            return false;
-        }
-        return parsesAsFalse(statement.get(valueIndex));
+        int name = isWord(statement, 1, "SESSION") || isWord(statement, 1, "LOCAL") ? 2 : 1;
+        int value = name + 2;
+        return isWord(statement, name, "standard_conforming_strings")
+                && (isSymbol(statement, name + 1, "=") || isWord(statement, name + 1, "TO"))
+                && value < statement.size()
+                && parsesAsFalse(statement.get(value));
     }
 
     /** parse_bool() accepts any unambiguous prefix of true, false, yes, no, and on, off, 1, 0. */

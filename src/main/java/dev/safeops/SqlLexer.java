@@ -20,9 +20,9 @@ import java.util.Objects;
  * PostgreSQL 9.1, and what pg_dump sets): in a plain {@code '…'} literal a backslash is an
  * ordinary character; only {@code E'…'} literals have backslash escapes.
  *
- * <p>Where PostgreSQL versions disagree the lexer follows the newest: a number directly followed by
- * identifier characters ({@code 123abc}, {@code 0x1F}) is one {@link Kind#NUMBER NUMBER} token, as
- * in PostgreSQL 16 and later, and a vertical tab is whitespace.
+ * <p>It follows current PostgreSQL: {@code 0x1F}, {@code 0o17}, {@code 0b101} and {@code 1_000}
+ * are numbers, a vertical tab is whitespace, and a number or parameter with identifier characters
+ * stuck to it ({@code 123abc}, {@code $1x}) is rejected, as PostgreSQL 15 and later reject it.
  *
  * <p>A lexer is single-use and not thread-safe: create one per text and call {@link #next()} until
  * it returns {@code null}, or use {@link #tokens(String)}.
@@ -39,7 +39,7 @@ final class SqlLexer {
         STRING,
         /** {@code $$…$$} or {@code $tag$…$tag$}; {@link Token#value()} is the body. */
         DOLLAR_STRING,
-        /** A numeric literal, including any identifier characters stuck to it. */
+        /** A numeric literal such as {@code 42}, {@code 1.5e-3}, {@code .5}, {@code 1_000} or {@code 0x1F}. */
         NUMBER,
         /** A positional parameter such as {@code $1}. */
         PARAMETER,
@@ -113,7 +113,8 @@ final class SqlLexer {
      * Returns all tokens of {@code sql}.
      *
      * @throws InvalidScriptException if a string, quoted identifier, dollar-quoted string or block
-     *     comment is not terminated; its location names the source {@code <sql>}
+     *     comment is not terminated, or a number has trailing junk; its location names the source
+     *     {@code <sql>}
      */
     static List<Token> tokens(String sql) {
         SqlLexer lexer = new SqlLexer("<sql>", sql);
@@ -151,7 +152,7 @@ final class SqlLexer {
      * Returns the next token, or {@code null} at the end of the text.
      *
      * @throws InvalidScriptException if a string, quoted identifier, dollar-quoted string or block
-     *     comment starting here is not terminated
+     *     comment starting here is not terminated, or a number here has trailing junk
      */
     Token next() {
         skipWhitespaceAndComments();
@@ -320,51 +321,115 @@ final class SqlLexer {
         return token(Kind.STRING, start, pos, text.substring(start + 2, closing));
     }
 
-    private Token number(int start) {
-        pos = start;
-        skipDigits();
-        if (charAt(pos) == '.' && charAt(pos + 1) != '.') { // "1..10" is 1, .., 10 in PL/pgSQL ranges
-            pos++;
-            skipDigits();
-        }
-        if ((charAt(pos) == 'e' || charAt(pos) == 'E')
-                && (isDigit(charAt(pos + 1))
-                        || ((charAt(pos + 1) == '+' || charAt(pos + 1) == '-') && isDigit(charAt(pos + 2))))) {
-            pos += 2;
-            skipDigits();
-        }
-        skipJunkAfterNumber();
-        return token(Kind.NUMBER, start, pos);
-    }
-
-    private void skipDigits() {
-        while (isDigit(charAt(pos)) || charAt(pos) == '_') {
-            pos++;
-        }
-    }
-
     /**
-     * PostgreSQL 16+ lexes identifier characters stuck to a number as part of it (and then rejects
-     * it unless it is a 0x/0o/0b literal); keeping them in one token also keeps "1e'…'" from being
-     * read as an E'…' string, which only older servers did.
+     * A numeric literal, matched like PostgreSQL's lexer: the longest of its number patterns wins,
+     * and if the longest is a number with identifier characters stuck to it ({@code 123abc},
+     * {@code 1e5$$}, {@code 0x}) the text is rejected, as PostgreSQL 15 and later reject it.
+     * PostgreSQL 14 read such text as a number followed by another token, so rejecting it also
+     * avoids splitting a statement one version's way.
      */
-    private void skipJunkAfterNumber() {
-        if (isIdentStart(charAt(pos))) {
-            while (pos < text.length() && isIdentCont(text.charAt(pos))) {
-                pos++;
+    private Token number(int start) {
+        int integerEnd = digitsEnd(start, 10);
+        if (integerEnd > 0 && text.startsWith("..", integerEnd)) {
+            return token(Kind.NUMBER, start, integerEnd); // 1..10 is 1, .., 10 (a PL/pgSQL range)
+        }
+        int radixEnd = -1;
+        int radixFailEnd = -1;
+        int radix = radixPrefix(start);
+        if (radix > 0) {
+            boolean underscore = charAt(start + 2) == '_';
+            radixEnd = digitsEnd(start + (underscore ? 3 : 2), radix);
+            radixFailEnd = start + (underscore ? 3 : 2);
+        }
+        int numericEnd = -1;
+        if (integerEnd < 0) {
+            numericEnd = digitsEnd(start + 1, 10); // .5
+        } else if (charAt(integerEnd) == '.') {
+            numericEnd = Math.max(integerEnd + 1, digitsEnd(integerEnd + 1, 10));
+        }
+        int realEnd = Math.max(exponentEnd(integerEnd), exponentEnd(numericEnd));
+        int valid = Math.max(Math.max(integerEnd, radixEnd), Math.max(numericEnd, realEnd));
+        int junk = Math.max(Math.max(identifierEnd(integerEnd), identifierEnd(numericEnd)),
+                Math.max(identifierEnd(realEnd), radixFailEnd));
+        junk = Math.max(junk, Math.max(signedExponentFailEnd(integerEnd), signedExponentFailEnd(numericEnd)));
+        if (junk > valid) {
+            throw trailingJunk("numeric literal", start, junk);
+        }
+        return token(Kind.NUMBER, start, valid);
+    }
+
+    /** End of {@code d(_?d)*} in the radix starting at {@code i}, or -1. */
+    private int digitsEnd(int i, int radix) {
+        if (!isDigit(charAt(i), radix)) {
+            return -1;
+        }
+        int end = i + 1;
+        while (true) {
+            if (isDigit(charAt(end), radix)) {
+                end++;
+            } else if (charAt(end) == '_' && isDigit(charAt(end + 1), radix)) {
+                end += 2;
+            } else {
+                return end;
             }
         }
+    }
+
+    private int radixPrefix(int i) {
+        if (charAt(i) != '0') {
+            return 0;
+        }
+        return switch (charAt(i + 1)) {
+            case 'x', 'X' -> 16;
+            case 'o', 'O' -> 8;
+            case 'b', 'B' -> 2;
+            default -> 0;
+        };
+    }
+
+    /** End of an exponent {@code [eE][+-]?digits} at {@code i}, or -1. */
+    private int exponentEnd(int i) {
+        if (i < 0 || (charAt(i) != 'e' && charAt(i) != 'E')) {
+            return -1;
+        }
+        int digits = isSign(charAt(i + 1)) ? i + 2 : i + 1;
+        return digitsEnd(digits, 10);
+    }
+
+    /** End of an exponent marker and sign without digits, {@code [eE][+-]} at {@code i}, or -1. */
+    private int signedExponentFailEnd(int i) {
+        return i >= 0 && (charAt(i) == 'e' || charAt(i) == 'E') && isSign(charAt(i + 1)) ? i + 2 : -1;
+    }
+
+    /** End of an identifier starting at {@code i}, or -1. */
+    private int identifierEnd(int i) {
+        if (i < 0 || !isIdentStart(charAt(i))) {
+            return -1;
+        }
+        int end = i + 1;
+        while (end < text.length() && isIdentCont(text.charAt(end))) {
+            end++;
+        }
+        return end;
+    }
+
+    private InvalidScriptException trailingJunk(String what, int start, int end) {
+        int line = lineAt(start);
+        return new InvalidScriptException(new Location(source, line),
+                "trailing junk after " + what + " \"" + text.substring(start, end) + "\" at line " + line);
     }
 
     /** {@code $1}, {@code $$…$$}, {@code $tag$…$tag$}, or a lone {@code $}. */
     private Token dollar(int start, char c1) {
         if (isDigit(c1)) {
-            pos = start + 1;
-            while (isDigit(charAt(pos))) {
-                pos++;
+            int end = start + 1;
+            while (isDigit(charAt(end))) {
+                end++;
             }
-            skipJunkAfterNumber();
-            return token(Kind.PARAMETER, start, pos);
+            if (isIdentStart(charAt(end))) {
+                throw trailingJunk("parameter", start, identifierEnd(end));
+            }
+            return token(Kind.PARAMETER, start, end);
         }
         int tagEnd = start + 1;
         if (isIdentStart(c1)) {
@@ -467,6 +532,14 @@ final class SqlLexer {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    private static boolean isDigit(char c, int radix) {
+        int value = c >= '0' && c <= '9' ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                : Integer.MAX_VALUE;
+        return value < radix;
     }
 
     private static boolean isSign(char c) {

@@ -187,7 +187,7 @@ final class StatementShape {
             }
             Token token = tokens.get(position);
             String value = switch (token.kind()) {
-                case WORD -> token.text().toLowerCase(Locale.ROOT);
+                case WORD -> token.value();
                 case QUOTED_IDENTIFIER -> token.value();
                 default -> null;
             };
