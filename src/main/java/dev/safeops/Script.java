@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A plain PostgreSQL SQL script — a pg_dump file or a hand-written migration — split into the
@@ -39,7 +40,9 @@ import java.util.Objects;
  *       InvalidScriptException} naming the file and line, while reading and therefore before any
  *       statement could have been sent: an unterminated string, quoted identifier, dollar-quoted
  *       string or block comment; a psql meta-command ({@code \connect}, {@code \set}, {@code \i},
- *       {@code \.}, … — any backslash outside quotes and comments); {@code COPY … FROM STDIN},
+ *       {@code \.}, … — any backslash outside quotes and comments, except the <code>&#92;restrict</code> and
+ *       <code>&#92;unrestrict</code> lines recent pg_dump versions write between statements, which are
+ *       skipped); {@code COPY … FROM STDIN},
  *       whose data would follow inline; {@code SET standard_conforming_strings = off}, after which
  *       PostgreSQL would read the rest differently; a number with identifier characters stuck to
  *       it ({@code 123abc}), which PostgreSQL rejects and version 14 split differently; a
@@ -51,6 +54,12 @@ import java.util.Objects;
  * <p>Instances are immutable.
  */
 public final class Script {
+
+    /**
+     * pg_dump (15.14, 16.10, 17.6 and later) wraps its output in these. They only restrict psql's own
+     * meta-commands, which safe-ops never runs, so they are skipped rather than refused.
+     */
+    private static final Set<String> IGNORED_META_COMMANDS = Set.of("\\restrict", "\\unrestrict");
 
     private final String name;
     private final List<ScriptStatement> statements;
@@ -76,6 +85,20 @@ public final class Script {
             throw binary(name, SqlLexer.lineAt(sql, nul));
         }
         return new Script(name, split(name, sql));
+    }
+
+    /**
+     * A script made of statements already read, for example some statements of another script. The
+     * statements keep their own locations.
+     *
+     * @throws IllegalArgumentException if {@code statements} is empty
+     */
+    public static Script of(String name, List<ScriptStatement> statements) {
+        Objects.requireNonNull(name, "name");
+        if (statements.isEmpty()) {
+            throw new IllegalArgumentException("a script needs at least one statement");
+        }
+        return new Script(name, statements);
     }
 
     /**
@@ -123,6 +146,10 @@ public final class Script {
         List<Token> current = new ArrayList<>();
         StatementEnd end = new StatementEnd();
         for (Token token = lexer.next(); token != null; token = lexer.next()) {
+            if (token.kind() == Kind.META_COMMAND && current.isEmpty()
+                    && IGNORED_META_COMMANDS.contains(token.value())) {
+                continue;
+            }
             if (token.kind() == Kind.META_COMMAND) {
                 throw new InvalidScriptException(new Location(name, token.line()), "psql meta-command " + token.value()
                         + " is not supported by safe-ops (line " + token.line() + ")");

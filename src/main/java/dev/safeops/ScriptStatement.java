@@ -36,6 +36,15 @@ public record ScriptStatement(int index, String sql, Location location) {
     }
 
     /**
+     * Whether the statement begins, ends or rolls back a transaction or savepoint ({@code BEGIN},
+     * {@code COMMIT}, {@code ROLLBACK}, {@code SAVEPOINT}, …), which safe-ops refuses to run because
+     * it works inside the caller's transaction.
+     */
+    public boolean transactionControl() {
+        return StatementShape.of(sql).transactionControl();
+    }
+
+    /**
      * Whether PostgreSQL refuses to run this statement inside a transaction block ("… cannot run
      * inside a transaction block"), so it cannot be guarded by a savepoint and must run on its own.
      *

@@ -267,6 +267,17 @@ class ScriptTest {
         }
 
         @Test
+        void the_restrict_lines_of_recent_pg_dump_output_are_skipped() {
+            Script script = Script.parse("dump.sql", "\\restrict AbC123\nSET x = 1;\n\\unrestrict AbC123\n");
+            assertThat(script.statements()).extracting(ScriptStatement::sql).containsExactly("SET x = 1");
+        }
+
+        @Test
+        void a_restrict_line_inside_a_statement_is_still_rejected() {
+            assertRejected("select\n\\restrict AbC123\n1;").hasMessageContaining("meta-command \\restrict");
+        }
+
+        @Test
         void an_unterminated_block_comment_is_rejected_with_file_and_starting_line() {
             assertRejected("select 1;\n/* a /* b */\nselect 2;")
                     .hasMessage("test.sql:2: unterminated block comment starting at line 2");
@@ -596,6 +607,14 @@ class ScriptTest {
             assertThat(script.statements()).extracting(ScriptStatement::forbiddenInTransaction)
                     .containsExactly(false, true);
         }
+
+        @Test
+        void transaction_control_statements_are_recognised() {
+            Script script = Script.parse("test.sql",
+                    "BEGIN; START /* now */ TRANSACTION; COMMIT; ROLLBACK; SAVEPOINT a; CREATE TABLE begin_(c int)");
+            assertThat(script.statements()).extracting(ScriptStatement::transactionControl)
+                    .containsExactly(true, true, true, true, true, false);
+        }
     }
 
     @Nested
@@ -606,6 +625,14 @@ class ScriptTest {
             Script script = Script.parse("test.sql", "select 1;");
             assertThatThrownBy(() -> script.statements().add(script.statements().get(0)))
                     .isInstanceOf(UnsupportedOperationException.class);
+        }
+
+        @Test
+        void a_script_can_be_made_of_statements_of_another_keeping_their_locations() {
+            Script whole = Script.parse("test.sql", "select 1;\nselect 2;\nselect 3;");
+            Script part = Script.of("part", whole.statements().subList(1, 3));
+            assertThat(part.statements()).extracting(s -> s.location().toString())
+                    .containsExactly("test.sql:2", "test.sql:3");
         }
 
         @Test
