@@ -3,11 +3,16 @@ package dev.safeops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safeops.testing.TestDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,28 +26,17 @@ class IncidentOneTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    /** Six statements on core tables, five on tables of modules that are not installed. */
-    static final List<String> MIGRATION = List.of(
-            "ALTER TABLE users ADD COLUMN password text",
-            "ALTER TABLE pipeline_templates ADD COLUMN archived boolean",
-            "ALTER TABLE content ADD COLUMN project_id bigint",
-            "ALTER TABLE pipeline_template_stages ALTER COLUMN position TYPE bigint",
-            "CREATE INDEX idx_content_user_id ON content (user_id)",
-            "ALTER TABLE admin_audit_logs ADD COLUMN actor_id bigint",
-            "ALTER TABLE community_posts ADD COLUMN pinned boolean NOT NULL DEFAULT false",
-            "ALTER TABLE valuation_export_logs DROP COLUMN legacy",
-            "ALTER TABLE documents ADD COLUMN version int",
-            "ALTER TABLE deal_matches ADD COLUMN score numeric",
-            "COMMENT ON TABLE users IS 'accounts'");
+    /** Production as in incident 1: the core tables, none of the optional modules' tables. */
+    static final String SCHEMA = resource("incident-1-schema.sql");
+
+    /** Six statements on core tables, five on tables of modules that are not installed (lines 2, 4, 6, 8, 10). */
+    static final Script MIGRATION_SCRIPT = Script.parse("incident-1.sql", resource("incident-1.sql"));
+    static final List<String> MIGRATION = MIGRATION_SCRIPT.statements().stream().map(ScriptStatement::sql)
+            .collect(Collectors.toList());
 
     @BeforeEach
     void coreTablesOnly() throws SQLException {
-        Schema.reset(db, """
-                CREATE TABLE users (id bigint PRIMARY KEY, email text);
-                CREATE TABLE content (id bigint PRIMARY KEY, user_id bigint);
-                CREATE TABLE community_posts (id bigint PRIMARY KEY);
-                CREATE TABLE documents (id bigint PRIMARY KEY);
-                """);
+        Schema.reset(db, SCHEMA);
     }
 
     @Test
@@ -96,7 +90,7 @@ class IncidentOneTest {
     void safeOpsRunsTheSameMigrationAsOneScript() throws SQLException {
         Report report;
         try (Connection connection = db.connectInTransaction()) {
-            report = SafeOps.on(connection).run(Script.parse("incident-1.sql", String.join(";\n", MIGRATION)));
+            report = SafeOps.on(connection).run(MIGRATION_SCRIPT);
             connection.commit();
         }
 
@@ -104,5 +98,14 @@ class IncidentOneTest {
         assertThat(report.skipped()).isEqualTo(5);
         assertThat(report.skippedOutcomes()).extracting(o -> o.location().line()).containsExactly(2, 4, 6, 8, 10);
         assertThat(Schema.columnsOf(db, "documents")).contains("version");
+    }
+
+    /** The demo's own files, so the demo and this specification replay the same incident. */
+    private static String resource(String name) {
+        try (InputStream in = IncidentOneTest.class.getResourceAsStream("/dev/safeops/cli/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

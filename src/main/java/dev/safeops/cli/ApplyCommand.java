@@ -1,0 +1,195 @@
+package dev.safeops.cli;
+
+import dev.safeops.InvalidScriptException;
+import dev.safeops.Policy;
+import dev.safeops.Tolerance;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code safe-ops apply}: runs plain SQL files in one transaction, every statement guarded. */
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = {"Runs SQL files in order in one transaction, each statement in its own savepoint: a statement "
+                + "that fails because its object is missing or already exists is skipped and reported, everything "
+                + "else is kept. Any other error rolls the whole transaction back.",
+                "Statements PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY, VACUUM, …) run on "
+                        + "their own after the commit."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  committed (or dry run completed)",
+                "  1  a statement failed with an error not tolerated: the transaction was",
+                "     rolled back and nothing changed (for a statement run after the commit:",
+                "     everything before it stays committed)",
+                "  2  usage, connection or input error: nothing was sent"})
+final class ApplyCommand implements Callable<Integer> {
+
+    /** PGPROC_MAX_CACHED_SUBXIDS in PostgreSQL. */
+    private static final int SUBTRANSACTION_CACHE = 64;
+    /** What a suggested grouping aims at, leaving the rest of the cache to the application's own savepoints. */
+    private static final int HALF_THE_CACHE = SUBTRANSACTION_CACHE / 2;
+
+    /** The values of {@code --tolerate}. */
+    enum Tolerate {
+        MISSING(Tolerance.MISSING), EXISTS(Tolerance.EXISTING), NONE(null);
+
+        private final Tolerance tolerance;
+
+        Tolerate(Tolerance tolerance) {
+            this.tolerance = tolerance;
+        }
+    }
+
+    @ParentCommand
+    private Main main;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ConnectionOptions connection;
+
+    @Option(names = "--strict", description = "Tolerate nothing: the first error of any kind rolls everything back.")
+    private boolean strict;
+
+    @Option(names = "--tolerate", split = ",", paramLabel = "missing|exists|none",
+            description = "Which errors become skips (default: missing and exists). Repeatable or comma-separated.")
+    private List<Tolerate> tolerate = new ArrayList<>();
+
+    @Option(names = "--optional", paramLabel = "PATTERN",
+            description = {"Tolerate a missing object only for tables matching this glob (* and ?), e.g. 'pipeline_*';"
+                    + " a missing table matching no pattern fails. Repeatable."})
+    private List<String> optional = new ArrayList<>();
+
+    @Option(names = "--statements-per-savepoint", paramLabel = "N", defaultValue = "1",
+            description = {"Let up to N consecutive statements share one savepoint (default 1). PostgreSQL caches 64 "
+                    + "subtransactions per transaction; past them every concurrent snapshot slows down until the "
+                    + "transaction ends. Outcomes stay the same: a group with a failing statement is rolled back and "
+                    + "replayed one statement per savepoint, so its other statements run twice (harmless for DDL, "
+                    + "visible in sequences)."})
+    private int statementsPerSavepoint;
+
+    @Option(names = "--dry-run",
+            description = "Run everything in the transaction, then roll back; statements that run after the commit "
+                    + "are not run.")
+    private boolean dryRun;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write every statement's result as JSON to FILE.")
+    private Path report;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "SQL files (UTF-8), run in the order given.")
+    private List<Path> files;
+
+    @Override
+    public Integer call() {
+        Policy policy = policy();
+        DatabaseUrl database = connection.databaseUrl(main.environment());
+        Plan plan;
+        try {
+            plan = Plan.read(files);
+        } catch (InvalidScriptException e) {
+            throw new CommandException(Main.NOT_STARTED, e.getMessage() + " (nothing was sent)", e);
+        }
+        if (report != null && !Files.isDirectory(report.toAbsolutePath().getParent())) {
+            throw new CommandException(Main.NOT_STARTED, "cannot write the report " + report
+                    + ": its directory does not exist (nothing was sent)");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Progress progress = new Progress(err, plan.steps().size(), main.interactive());
+        ApplyResult result = null;
+        try (Connection open = ConnectionOptions.connect(database)) {
+            result = new Execution(open, policy, statementsPerSavepoint, plan, progress).run(dryRun);
+        } catch (SQLException closing) {
+            // Only closing throws here, once the result is known: the server has gone and holds nothing of ours.
+        } finally {
+            progress.clear();
+        }
+        print(result, plan, out, err);
+        if (report != null) {
+            try {
+                JsonReport.write(report, result);
+            } catch (IOException e) {
+                err.println("safe-ops: could not write the report " + report + ": " + e.getMessage());
+                return Main.FAILED;
+            }
+        }
+        return result.exitCode();
+    }
+
+    private Policy policy() {
+        if (statementsPerSavepoint < 1) {
+            throw new CommandException(Main.NOT_STARTED, "--statements-per-savepoint must be at least 1");
+        }
+        if (strict && !tolerate.isEmpty()) {
+            throw new CommandException(Main.NOT_STARTED, "--strict and --tolerate contradict each other; give one");
+        }
+        if (tolerate.contains(Tolerate.NONE) && tolerate.size() > 1) {
+            throw new CommandException(Main.NOT_STARTED, "--tolerate none cannot be combined with other values");
+        }
+        Policy policy = strict ? Policy.strict() : Policy.defaults();
+        if (!tolerate.isEmpty()) {
+            policy = policy.tolerating(tolerate.stream().map(t -> t.tolerance).filter(Objects::nonNull)
+                    .toArray(Tolerance[]::new));
+        }
+        return optional.isEmpty() ? policy : policy.withOptionalTables(optional.toArray(String[]::new));
+    }
+
+    /** Skips and failures always, statements run after the commit always, the rest only when asked. */
+    private void print(ApplyResult result, Plan plan, PrintWriter out, PrintWriter err) {
+        for (StatementResult statement : result.statements()) {
+            StatementResult.Status status = statement.status();
+            boolean shown = status == StatementResult.Status.SKIPPED || status == StatementResult.Status.FAILED
+                    || statement.step().afterCommit()
+                    || (main.verbose() && status == StatementResult.Status.APPLIED);
+            if (shown) {
+                out.println(line(statement));
+            }
+        }
+        String counts = result.count(StatementResult.Status.APPLIED) + " applied, "
+                + result.count(StatementResult.Status.SKIPPED) + " skipped, "
+                + result.count(StatementResult.Status.FAILED) + " failed, "
+                + result.count(StatementResult.Status.NOT_RUN) + " not run ("
+                + plan.steps().size() + (plan.steps().size() == 1 ? " statement in " : " statements in ")
+                + plan.fileCount() + (plan.fileCount() == 1 ? " file, " : " files, ")
+                + result.savepoints() + (result.savepoints() == 1 ? " savepoint)" : " savepoints)");
+        String outcome;
+        if (result.committed()) {
+            outcome = result.error() == null ? "Committed" : "Committed, but a statement run after the commit failed";
+        } else if (result.dryRun() && result.error() == null) {
+            outcome = "Dry run complete, rolled back";
+        } else {
+            outcome = "Rolled back, nothing changed";
+        }
+        out.println(outcome + ": " + counts + ".");
+        if (result.error() != null) {
+            err.println("safe-ops: " + result.error());
+        }
+        if (result.savepoints() > SUBTRANSACTION_CACHE && statementsPerSavepoint == 1) {
+            err.println("safe-ops: note: the transaction used " + result.savepoints() + " savepoints; PostgreSQL caches "
+                    + SUBTRANSACTION_CACHE + " subtransactions per transaction, and past them every concurrent snapshot "
+                    + "slows down until it ends. On a busy database, when few statements are skipped, consider "
+                    + "--statements-per-savepoint " + (result.savepoints() + HALF_THE_CACHE - 1) / HALF_THE_CACHE + ".");
+        }
+    }
+
+    private static String line(StatementResult statement) {
+        Plan.Step step = statement.step();
+        String text = statement.message() != null ? statement.message() : step.sql().lines().findFirst().orElse("");
+        return String.format("%s  %-7s  %-5s  %s%s", step.location(), statement.status(),
+                statement.sqlState() == null ? "" : statement.sqlState(),
+                step.afterCommit() ? "after the commit: " : "", text);
+    }
+}

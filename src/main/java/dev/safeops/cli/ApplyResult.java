@@ -1,0 +1,28 @@
+package dev.safeops.cli;
+
+import java.util.List;
+
+/**
+ * The result of an {@code apply} run: every statement of every file, in order.
+ *
+ * @param committed  whether the transaction was committed
+ * @param dryRun     whether the run was a dry run, rolled back on purpose
+ * @param statements one result per statement of the plan, in plan order
+ * @param error      what went wrong, for the user, or {@code null} when nothing did
+ * @param savepoints how many savepoints (subtransactions) the transaction used
+ */
+record ApplyResult(boolean committed, boolean dryRun, List<StatementResult> statements, String error,
+                   int savepoints) {
+
+    ApplyResult {
+        statements = List.copyOf(statements);
+    }
+
+    int count(StatementResult.Status status) {
+        return (int) statements.stream().filter(result -> result.status() == status).count();
+    }
+
+    int exitCode() {
+        return error == null ? Main.OK : Main.FAILED;
+    }
+}

@@ -1,0 +1,11 @@
+ALTER TABLE users ADD COLUMN password text;
+ALTER TABLE pipeline_templates ADD COLUMN archived boolean;
+ALTER TABLE content ADD COLUMN project_id bigint;
+ALTER TABLE pipeline_template_stages ALTER COLUMN position TYPE bigint;
+CREATE INDEX idx_content_user_id ON content (user_id);
+ALTER TABLE admin_audit_logs ADD COLUMN actor_id bigint;
+ALTER TABLE community_posts ADD COLUMN pinned boolean NOT NULL DEFAULT false;
+ALTER TABLE valuation_export_logs DROP COLUMN legacy;
+ALTER TABLE documents ADD COLUMN version int;
+ALTER TABLE deal_matches ADD COLUMN score numeric;
+COMMENT ON TABLE users IS 'accounts';
