@@ -27,11 +27,14 @@ final class Guard {
     private static final List<String> RECOVERY = List.of(ROLLBACK, RELEASE);
 
     /**
-     * Bounds on one round trip. The driver writes a whole window before it reads any answer, so the
-     * answers (about a hundred bytes per operation) must fit the socket buffers; and a long script
-     * must not be held in memory twice.
+     * Operations per round trip. pgjdbc estimates 250 bytes of answer per query and, once 64,000
+     * bytes are pending, sends a Sync and waits for the answers so that neither side blocks on a
+     * full socket buffer; that is a round trip after every 255 queries. A window, behind the two
+     * queries of a pending rollback, stays within one such round trip: each group of operations
+     * costs its statements plus a SAVEPOINT and a RELEASE (84 operations with a savepoint each).
      */
-    static final int WINDOW_OPERATIONS = 256;
+    static final int DRIVER_QUERIES_PER_ROUND_TRIP = 255;
+    /** A long script must not be held in memory twice, nor a huge statement resent after every skip. */
     static final int WINDOW_CHARACTERS = 1 << 20;
 
     private final Connection connection;
@@ -39,6 +42,7 @@ final class Guard {
     private final Judge judge;
     private final Recorder recorder;
     private final int groupSize;
+    private final int windowOperations;
 
     Guard(Connection connection, Channel channel, Policy policy, Recorder recorder, int groupSize) {
         this.connection = connection;
@@ -46,6 +50,14 @@ final class Guard {
         this.judge = new Judge(policy);
         this.recorder = recorder;
         this.groupSize = groupSize;
+        this.windowOperations = windowOperations(groupSize);
+    }
+
+    /** Whole groups per window so that groups line up across windows; one large group if none fits. */
+    static int windowOperations(int groupSize) {
+        int queries = DRIVER_QUERIES_PER_ROUND_TRIP - RECOVERY.size();
+        int groups = queries / (groupSize + 2);
+        return groups == 0 ? queries - 2 : groups * groupSize;
     }
 
     Outcome run(Operation operation) throws SafeOpsException {
@@ -143,7 +155,7 @@ final class Guard {
          */
         private boolean fill() throws SafeOpsException {
             int characters = window.stream().mapToInt(o -> o.sql().length()).sum();
-            while (window.size() < WINDOW_OPERATIONS && characters < WINDOW_CHARACTERS && source.hasNext()) {
+            while (window.size() < windowOperations && characters < WINDOW_CHARACTERS && source.hasNext()) {
                 Operation next = source.next();
                 if (next.forbiddenInTransaction()) {
                     drain();

@@ -1,0 +1,131 @@
+package dev.safeops.bench;
+
+import dev.safeops.SafeOps;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * Internal, for the {@code bench} command and tests; not part of the safe-ops API. A way to run a
+ * migration's statements in one transaction, as users write it. Each runs on a connection with
+ * autocommit off and leaves the commit to the caller.
+ */
+public enum Variant {
+
+    /** One statement after the other; the first error aborts the transaction, so no table may be missing. */
+    RAW("raw JDBC", false) {
+        @Override
+        Tally run(Connection connection, Workload workload) throws SQLException {
+            return eachStatement(connection, workload, (statement, sql) -> {
+                statement.execute(sql);
+                return true;
+            });
+        }
+    },
+
+    /** A JDBC savepoint around every statement, rolled back to on error: three round trips a statement. */
+    SAVEPOINTS("JDBC savepoints", true) {
+        @Override
+        Tally run(Connection connection, Workload workload) throws SQLException {
+            return eachStatement(connection, workload, (statement, sql) -> {
+                Savepoint savepoint = connection.setSavepoint();
+                try {
+                    statement.execute(sql);
+                    connection.releaseSavepoint(savepoint);
+                    return true;
+                } catch (SQLException e) {
+                    connection.rollback(savepoint);
+                    return false;
+                }
+            });
+        }
+    },
+
+    /** pgjdbc's {@code autosave=always}: the driver sets a savepoint before every statement and rolls back to it on error. */
+    AUTOSAVE("pgjdbc autosave=always", true) {
+        @Override
+        Tally run(Connection connection, Workload workload) throws SQLException {
+            return eachStatement(connection, workload, (statement, sql) -> {
+                try {
+                    statement.execute(sql);
+                    return true;
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
+        }
+
+        @Override
+        Map<String, String> connectionSettings() {
+            return Map.of("autosave", "always");
+        }
+    },
+
+    /** safe-ops, one {@code execute} per statement. */
+    SAFE_OPS_EACH("safe-ops execute", true) {
+        @Override
+        Tally run(Connection connection, Workload workload) throws SQLException {
+            SafeOps ops = SafeOps.on(connection);
+            for (String sql : workload.statements()) {
+                ops.execute(sql);
+            }
+            return Tally.of(ops.report());
+        }
+    },
+
+    /** safe-ops running the statements as one script, pipelined. */
+    SAFE_OPS_PIPELINED("safe-ops pipelined", true) {
+        @Override
+        Tally run(Connection connection, Workload workload) throws SQLException {
+            return Tally.of(SafeOps.on(connection).run(workload.script()));
+        }
+    };
+
+    private final String label;
+    private final boolean survivesMissingTables;
+
+    Variant(String label, boolean survivesMissingTables) {
+        this.label = label;
+        this.survivesMissingTables = survivesMissingTables;
+    }
+
+    /** How the bench output names it. */
+    public String label() {
+        return label;
+    }
+
+    /** The workload this variant can run: raw JDBC gets every table, since it cannot survive a missing one. */
+    Workload workloadFor(Workload workload) {
+        return survivesMissingTables ? workload : workload.withoutMissingTables();
+    }
+
+    abstract Tally run(Connection connection, Workload workload) throws SQLException;
+
+    /** pgjdbc settings the variant's connection needs. */
+    Map<String, String> connectionSettings() {
+        return Map.of();
+    }
+
+    /** How a plain JDBC variant runs one statement; true when it took effect, false when it was skipped. */
+    private interface StatementRunner {
+        boolean applied(Statement statement, String sql) throws SQLException;
+    }
+
+    private static Tally eachStatement(Connection connection, Workload workload, StatementRunner runner)
+            throws SQLException {
+        int applied = 0;
+        int skipped = 0;
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : workload.statements()) {
+                if (runner.applied(statement, sql)) {
+                    applied++;
+                } else {
+                    skipped++;
+                }
+            }
+        }
+        return new Tally(applied, skipped, null);
+    }
+}
