@@ -36,6 +36,24 @@ final class SqlStates {
             Map.entry("0A000", "feature_not_supported"),
             Map.entry("2BP01", "dependent_objects_still_exist"));
 
+    /** Class names, for SQLSTATEs not named above: the first two characters are the class. */
+    private static final Map<String, String> CLASSES = Map.ofEntries(
+            Map.entry("08", "connection_exception"),
+            Map.entry("0A", "feature_not_supported"),
+            Map.entry("22", "data_exception"),
+            Map.entry("23", "integrity_constraint_violation"),
+            Map.entry("25", "invalid_transaction_state"),
+            Map.entry("3B", "savepoint_exception"),
+            Map.entry("40", "transaction_rollback"),
+            Map.entry("42", "syntax_error_or_access_rule_violation"),
+            Map.entry("53", "insufficient_resources"),
+            Map.entry("54", "program_limit_exceeded"),
+            Map.entry("55", "object_not_in_prerequisite_state"),
+            Map.entry("57", "operator_intervention"),
+            Map.entry("58", "system_error"),
+            Map.entry("P0", "plpgsql_error"),
+            Map.entry("XX", "internal_error"));
+
     private SqlStates() {
     }
 
@@ -47,6 +65,6 @@ final class SqlStates {
         if (name != null) {
             return name;
         }
-        return sqlState.startsWith("08") ? "connection_exception" : "error";
+        return sqlState.length() < 2 ? "error" : CLASSES.getOrDefault(sqlState.substring(0, 2), "error");
     }
 }

@@ -2,6 +2,7 @@ package dev.safeops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,5 +31,11 @@ class ErrorClassTest {
     @ValueSource(strings = {"42P16", "42809"})
     void genericSqlStatesNeedTheCatalog(String sqlState) {
         assertThat(ErrorClass.of(sqlState)).isEqualTo(ErrorClass.EXISTING_IF_CONFIRMED);
+    }
+
+    @Test
+    void namesASqlStateOutsideTheListByItsClass() {
+        assertThat(SqlStates.name("22P02")).isEqualTo("data_exception");
+        assertThat(SqlStates.name("08006")).isEqualTo("connection_exception");
     }
 }
