@@ -236,6 +236,10 @@ final class Guard {
                 handleFailure(window.removeFirst(), exchange.error());
                 return;
             }
+            if (exchange.failed()) {
+                // Every statement answered, yet the exchange failed: never let such an error pass unseen.
+                throw failure(null, exchange.error(), "the server reported an error after the last statement");
+            }
         }
 
         private void handleFailure(Operation failed, SQLException error) throws SafeOpsException {
