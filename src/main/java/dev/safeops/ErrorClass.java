@@ -37,9 +37,12 @@ enum ErrorClass {
         return GENERIC_STATES.contains(sqlState) ? EXISTING_IF_CONFIRMED : FATAL;
     }
 
+    /** The server ending the session (admin_shutdown, crash_shutdown, cannot_connect_now). */
+    private static final Set<String> SESSION_ENDED = Set.of("57P01", "57P02", "57P03");
+
     /** Errors after which nothing more can be sent on the connection. */
     static boolean isConnectionLoss(String sqlState) {
-        return sqlState != null && sqlState.startsWith("08");
+        return sqlState != null && (sqlState.startsWith("08") || SESSION_ENDED.contains(sqlState));
     }
 
     Tolerance tolerance() {

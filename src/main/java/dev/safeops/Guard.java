@@ -225,7 +225,10 @@ final class Guard {
                 }
                 // This unit holds the failure; the server skipped everything after it.
                 if (completed == 0 || completed == size - 1) {
-                    throw failure(unit.get(0), exchange.error(), "safe-ops' own savepoint handling failed");
+                    String state = exchange.error().getSQLState();
+                    throw failure(unit.get(0), exchange.error(), ErrorClass.isConnectionLoss(state)
+                            ? state + " " + SqlStates.name(state) + " is never tolerated: the session is gone"
+                            : "safe-ops' own savepoint handling failed");
                 }
                 if (unit.size() > 1) {
                     pending = RECOVERY;

@@ -26,6 +26,8 @@ final class SqlStates {
             Map.entry("42601", "syntax_error"),
             Map.entry("42501", "insufficient_privilege"),
             Map.entry("57014", "query_canceled"),
+            Map.entry("57P01", "admin_shutdown"),
+            Map.entry("57P02", "crash_shutdown"),
             Map.entry("55P03", "lock_not_available"),
             Map.entry("40P01", "deadlock_detected"),
             Map.entry("40001", "serialization_failure"),

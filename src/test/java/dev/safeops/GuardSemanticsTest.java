@@ -165,4 +165,40 @@ class GuardSemanticsTest {
         }
         assertThat(Schema.indexes(db)).contains("users_email_idx");
     }
+
+    @Test
+    void lockTimeoutIsThrownAndLeavesTheTransactionUsable() throws SQLException {
+        try (Connection holder = db.connectInTransaction(); Statement lock = holder.createStatement();
+             Connection connection = db.connectInTransaction(); Statement statement = connection.createStatement()) {
+            lock.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+            statement.execute("SET LOCAL lock_timeout = '100ms'");
+            SafeOps ops = SafeOps.on(connection);
+
+            assertThatThrownBy(() -> ops.execute("ALTER TABLE users ADD COLUMN name text"))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> assertThat(e.getSQLState()).isEqualTo("55P03"));
+            holder.rollback();
+            ops.execute("ALTER TABLE users ADD COLUMN name text");
+            connection.commit();
+        }
+        assertThat(Schema.columnsOf(db, "users")).contains("name");
+    }
+
+    @Test
+    void lostConnectionIsThrownAndNotTolerated() throws SQLException {
+        try (Connection connection = db.connectInTransaction(); Connection admin = db.connect();
+             Statement statement = connection.createStatement(); Statement kill = admin.createStatement()) {
+            SafeOps ops = SafeOps.on(connection);
+            ops.execute("ALTER TABLE users ADD COLUMN name text");
+            var pid = statement.executeQuery("SELECT pg_backend_pid()");
+            pid.next();
+            kill.execute("SELECT pg_terminate_backend(" + pid.getInt(1) + ")");
+
+            assertThatThrownBy(() -> ops.execute("ALTER TABLE users ADD COLUMN email2 text"))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.getSQLState()).matches("08...|57P01");
+                        assertThat(e.getMessage()).contains("never tolerated");
+                    });
+        }
+        assertThat(Schema.columnsOf(db, "users")).doesNotContain("name");
+    }
 }
