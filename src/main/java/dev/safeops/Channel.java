@@ -16,9 +16,6 @@ interface Channel {
      */
     Exchange send(List<String> statements) throws SQLException;
 
-    /** Round trips this channel has made so far. */
-    long roundTrips();
-
     /**
      * Whether the connection is known, without asking the server, to be in an aborted transaction.
      * A channel that cannot know says {@code false}; the first statement then fails with 25P02.

@@ -104,11 +104,7 @@ final class Guard {
         }
         Verdict verdict = judge.judge(operation, exchange.error());
         if (verdict.kind() == Verdict.Kind.CONFIRM) {
-            Exchange check = send(operation, List.of(verdict.catalogQuery()));
-            if (check.failed()) {
-                throw failure(operation, check.error(), "the catalog look-up that would confirm the skip failed");
-            }
-            verdict = judge.confirmed(verdict, "t".equals(check.firstValue(0)));
+            verdict = confirm(operation, verdict, List.of());
         }
         if (verdict.kind() == Verdict.Kind.FAIL) {
             throw failure(operation, exchange.error(), verdict.reason());
@@ -248,13 +244,7 @@ final class Guard {
         private void handleFailure(Operation failed, SQLException error) throws SafeOpsException {
             Verdict verdict = judge.judge(failed, error);
             if (verdict.kind() == Verdict.Kind.CONFIRM) {
-                List<String> statements = new ArrayList<>(RECOVERY);
-                statements.add(verdict.catalogQuery());
-                Exchange check = send(failed, statements);
-                if (check.failed()) {
-                    throw failure(failed, check.error(), "the catalog look-up that would confirm the skip failed");
-                }
-                verdict = judge.confirmed(verdict, "t".equals(check.firstValue(RECOVERY.size())));
+                verdict = confirm(failed, verdict, RECOVERY);
             } else {
                 pending = RECOVERY;
             }
@@ -287,6 +277,20 @@ final class Guard {
         }
     }
 
+    /**
+     * Asks the catalog what a pending verdict needs to know, after the statements that must go first
+     * (the rollback of the failed statement, inside a transaction), in one round trip.
+     */
+    private Verdict confirm(Operation operation, Verdict pending, List<String> first) throws SafeOpsException {
+        List<String> statements = new ArrayList<>(first);
+        statements.add(pending.catalogQuery());
+        Exchange check = send(operation, statements);
+        if (check.failed()) {
+            throw failure(operation, check.error(), "the catalog look-up that would confirm the skip failed");
+        }
+        return judge.confirmed(pending, "t".equals(check.firstValue(first.size())));
+    }
+
     private Exchange send(Operation operation, List<String> statements) throws SafeOpsException {
         try {
             return channel.send(statements);
@@ -296,7 +300,7 @@ final class Guard {
     }
 
     private void refuseTransactionControl(Operation operation) throws SafeOpsException {
-        if (StatementShape.of(operation.sql()).transactionControl()) {
+        if (operation.transactionControl()) {
             throw new SafeOpsException("safe-ops: " + where(operation) + "refused transaction control statement "
                     + operation.sql() + ": safe-ops runs inside the caller's transaction and guards each statement "
                     + "with a savepoint, so a script must not begin, end or roll back transactions itself. "

@@ -12,7 +12,6 @@ import java.util.Map;
 final class JdbcChannel implements Channel {
 
     private final Connection connection;
-    private long roundTrips;
 
     JdbcChannel(Connection connection) {
         this.connection = connection;
@@ -23,7 +22,6 @@ final class JdbcChannel implements Channel {
         Map<Integer, String> firstValues = new HashMap<>();
         try (Statement statement = connection.createStatement()) {
             for (int i = 0; i < statements.size(); i++) {
-                roundTrips++;
                 try {
                     if (statement.execute(statements.get(i))) {
                         try (ResultSet rows = statement.getResultSet()) {
@@ -43,10 +41,5 @@ final class JdbcChannel implements Channel {
     @Override
     public boolean knownAborted() {
         return false;
-    }
-
-    @Override
-    public long roundTrips() {
-        return roundTrips;
     }
 }

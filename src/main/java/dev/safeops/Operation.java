@@ -15,9 +15,11 @@ import java.util.Set;
  * @param location               file and line for script statements, else {@code null}
  * @param forbiddenInTransaction whether PostgreSQL refuses the statement inside a transaction block
  * @param returnsRows            whether the statement may return rows (of any size)
+ * @param transactionControl     whether the statement begins, ends or rolls back a transaction or savepoint
  */
 record Operation(String description, String sql, Set<Tolerance> tolerates, List<QualifiedName> relations,
-                 Location location, boolean forbiddenInTransaction, boolean returnsRows) {
+                 Location location, boolean forbiddenInTransaction, boolean returnsRows,
+                 boolean transactionControl) {
 
     Operation {
         Objects.requireNonNull(description, "description");
@@ -28,14 +30,14 @@ record Operation(String description, String sql, Set<Tolerance> tolerates, List<
 
     /** A typed operation, whose SQL safe-ops built itself. */
     static Operation typed(String description, String sql, Set<Tolerance> tolerates, QualifiedName... relations) {
-        return new Operation(description, sql, tolerates, List.of(relations), null, false, false);
+        return new Operation(description, sql, tolerates, List.of(relations), null, false, false, false);
     }
 
     /** A statement written by the caller, which tolerates both classes by default. */
     static Operation statement(String sql, Location location) {
         StatementShape shape = StatementShape.of(sql);
         return new Operation(shape.summary(), sql, Set.of(Tolerance.values()), null, location,
-                shape.forbiddenInTransaction(), shape.returnsRows());
+                shape.forbiddenInTransaction(), shape.returnsRows(), shape.transactionControl());
     }
 
     List<QualifiedName> namedRelations() {

@@ -40,7 +40,6 @@ final class PipelinedChannel implements Channel {
     private static final int[] NO_PARAMETERS = new int[0];
 
     private final BaseConnection connection;
-    private long roundTrips;
 
     PipelinedChannel(Connection connection) throws SQLException {
         this.connection = connection.unwrap(BaseConnection.class);
@@ -77,7 +76,6 @@ final class PipelinedChannel implements Channel {
             flags |= QueryExecutor.QUERY_SUPPRESS_BEGIN;
         }
         Counter counter = new Counter();
-        roundTrips++;
         try {
             executor.execute(query, query.createParameterList(), counter, 0, 0, flags);
         } finally {
@@ -89,11 +87,6 @@ final class PipelinedChannel implements Channel {
     @Override
     public boolean knownAborted() {
         return connection.getTransactionState() == TransactionState.FAILED;
-    }
-
-    @Override
-    public long roundTrips() {
-        return roundTrips;
     }
 
     /** Counts completed statements; the server answers each with rows or a command status, never both. */

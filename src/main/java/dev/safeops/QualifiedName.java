@@ -78,11 +78,6 @@ record QualifiedName(String schema, String name) {
                 : Identifier.quote(schema, "schema name") + "." + Identifier.quote(name, "name");
     }
 
-    /** A sibling in the same schema, e.g. an index next to its table. */
-    QualifiedName sibling(String otherName) {
-        return new QualifiedName(schema, otherName);
-    }
-
     @Override
     public String toString() {
         return schema == null ? name : schema + "." + name;

@@ -18,7 +18,7 @@ public final class SafeOpsException extends SQLException {
 
     private final String statement;
     private final String operation;
-    private final transient Location location;
+    private final Location location;
 
     SafeOpsException(String message, String sqlState, String statement, String operation, Location location,
                      Throwable cause) {
