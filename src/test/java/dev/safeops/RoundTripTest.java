@@ -173,8 +173,7 @@ class RoundTripTest {
     }
 
     private static Script pagila() {
-        return Script.read(Path.of(System.getProperty("safeops.project.dir"), "..", "shared", "data",
-                "pagila-schema.sql"));
+        return Script.read(Pagila.schema());
     }
 
     /**

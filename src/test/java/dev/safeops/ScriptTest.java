@@ -667,8 +667,7 @@ class ScriptTest {
     @Nested
     class PagilaSchema {
 
-        private final Script pagila = Script.read(Path.of(System.getProperty("safeops.project.dir", "."))
-                .resolve("../shared/data/pagila-schema.sql").normalize());
+        private final Script pagila = Script.read(Pagila.schema());
 
         @Test
         void has_as_many_statements_as_psql_sends() {

@@ -1,5 +1,7 @@
 package dev.safeops.cli;
 
+import dev.safeops.Pagila;
+
 import dev.safeops.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,8 +18,7 @@ class PagilaRoundTripTest extends SchemaRoundTrip {
 
     @Override
     Path script() {
-        return Path.of(System.getProperty("safeops.project.dir"), "..", "shared", "data", "pagila-schema.sql")
-                .normalize();
+        return Pagila.schema();
     }
 
     @Override

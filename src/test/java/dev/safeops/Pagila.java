@@ -1,0 +1,20 @@
+package dev.safeops;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
+/** The Pagila sample schema the tests use as a large real-world script; it ships in the test resources. */
+public final class Pagila {
+
+    private Pagila() {
+    }
+
+    /** The schema file, read from the test class path (inside the repository, never beside it). */
+    public static Path schema() {
+        try {
+            return Path.of(Pagila.class.getResource("pagila/pagila-schema.sql").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
