@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,13 +34,19 @@ import picocli.CommandLine.Spec;
                 "  1  a statement failed with an error not tolerated: the transaction was",
                 "     rolled back and nothing changed (for a statement run after the commit:",
                 "     everything before it stays committed)",
-                "  2  usage, connection or input error: nothing was sent"})
+                "  1  (also) the report could not be written: the message says whether the",
+                "     transaction was committed",
+                "  2  usage, connection or input error, or the migration lock was not free",
+                "     within --lock-wait: nothing was sent"})
 final class ApplyCommand implements Callable<Integer> {
 
     /** PGPROC_MAX_CACHED_SUBXIDS in PostgreSQL. */
-    private static final int SUBTRANSACTION_CACHE = 64;
-    /** What a suggested grouping aims at, leaving the rest of the cache to the application's own savepoints. */
-    private static final int HALF_THE_CACHE = SUBTRANSACTION_CACHE / 2;
+    static final int SUBTRANSACTION_CACHE = 64;
+    /**
+     * The most statements the library lets share a savepoint: a group never spans two round trips,
+     * and a round trip holds 251 statements besides its SAVEPOINT, RELEASE and a pending rollback.
+     */
+    static final int MAX_STATEMENTS_PER_SAVEPOINT = 251;
 
     /** The values of {@code --tolerate}. */
     enum Tolerate {
@@ -74,7 +81,8 @@ final class ApplyCommand implements Callable<Integer> {
     private List<String> optional = new ArrayList<>();
 
     @Option(names = "--statements-per-savepoint", paramLabel = "N", defaultValue = "1",
-            description = {"Let up to N consecutive statements share one savepoint (default 1). PostgreSQL caches 64 "
+            description = {"Let up to N consecutive statements share one savepoint (default 1, at most "
+                    + MAX_STATEMENTS_PER_SAVEPOINT + "). PostgreSQL caches 64 "
                     + "subtransactions per transaction; past them every concurrent snapshot slows down until the "
                     + "transaction ends. Outcomes stay the same: a group with a failing statement is rolled back and "
                     + "replayed one statement per savepoint, so its other statements run twice (harmless for DDL, "
@@ -89,12 +97,31 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Write every statement's result as JSON to FILE.")
     private Path report;
 
+    @Option(names = "--no-lock",
+            description = "Do not take the migration lock: runs started together on one database may then collide.")
+    private boolean noLock;
+
+    @Option(names = "--lock-key", paramLabel = "KEY", defaultValue = "" + MigrationLock.DEFAULT_KEY,
+            description = {"The PostgreSQL advisory lock (a bigint) that lets one apply at a time run on a database. "
+                    + "Default: ${DEFAULT-VALUE} (\"safe-ops\" in ASCII)."})
+    private long lockKey;
+
+    @Option(names = "--lock-wait", paramLabel = "SECONDS", defaultValue = "" + MigrationLock.DEFAULT_WAIT_SECONDS,
+            description = "How long to wait for another run to release the lock before giving up with exit code 2. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    private int lockWaitSeconds;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "SQL files (UTF-8), run in the order given.")
     private List<Path> files;
 
     @Override
     public Integer call() {
+        // Everything a user can get wrong is checked before connecting, so exit 2 means nothing was sent.
         Policy policy = policy();
+        checkReport();
+        if (lockWaitSeconds < 0) {
+            throw new CommandException(Main.NOT_STARTED, "--lock-wait must be 0 or more seconds, was " + lockWaitSeconds);
+        }
         DatabaseUrl database = connection.databaseUrl(main.environment());
         Plan plan;
         try {
@@ -102,18 +129,21 @@ final class ApplyCommand implements Callable<Integer> {
         } catch (InvalidScriptException e) {
             throw new CommandException(Main.NOT_STARTED, e.getMessage() + " (nothing was sent)", e);
         }
-        if (report != null && !Files.isDirectory(report.toAbsolutePath().getParent())) {
-            throw new CommandException(Main.NOT_STARTED, "cannot write the report " + report
-                    + ": its directory does not exist (nothing was sent)");
-        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, plan.steps().size(), main.interactive());
         ApplyResult result = null;
         try (Connection open = ConnectionOptions.connect(database)) {
-            result = new Execution(open, policy, statementsPerSavepoint, plan, progress).run(dryRun);
-        } catch (SQLException closing) {
-            // Only closing throws here, once the result is known: the server has gone and holds nothing of ours.
+            // Held until every statement has run, those after the commit included.
+            try (MigrationLock held = noLock ? null : lock(open, err)) {
+                result = new Execution(open, policy, statementsPerSavepoint, plan, progress).run(dryRun);
+            }
+        } catch (SQLException e) {
+            if (result == null) {
+                throw new CommandException(Main.NOT_STARTED, "cannot take the migration lock on " + database + ": "
+                        + e.getMessage() + " (nothing was sent)", e);
+            }
+            // Otherwise only closing failed, once the result is known: the server has gone and holds nothing of ours.
         } finally {
             progress.clear();
         }
@@ -122,16 +152,47 @@ final class ApplyCommand implements Callable<Integer> {
             try {
                 JsonReport.write(report, result);
             } catch (IOException e) {
-                err.println("safe-ops: could not write the report " + report + ": " + e.getMessage());
+                err.println("safe-ops: could not write the report " + report + ": " + e.getMessage() + " ("
+                        + (result.committed() ? "the transaction was committed and stays" : "nothing was committed")
+                        + ")");
                 return Main.FAILED;
             }
         }
         return result.exitCode();
     }
 
+    private MigrationLock lock(Connection open, PrintWriter err) throws SQLException {
+        return MigrationLock.acquire(open, lockKey, Duration.ofSeconds(lockWaitSeconds), waiting -> {
+            err.println("safe-ops: " + waiting);
+            err.flush();
+        });
+    }
+
+    /** A report that cannot be written would turn a committed run into exit code 1 after the fact. */
+    private void checkReport() {
+        if (report == null) {
+            return;
+        }
+        Path absolute = report.toAbsolutePath();
+        String problem = null;
+        if (Files.isDirectory(absolute)) {
+            problem = "it is a directory";
+        } else if (absolute.getParent() == null || !Files.isDirectory(absolute.getParent())) {
+            problem = "its directory does not exist";
+        } else if (Files.exists(absolute) ? !Files.isWritable(absolute) : !Files.isWritable(absolute.getParent())) {
+            problem = "it is not writable";
+        }
+        if (problem != null) {
+            throw new CommandException(Main.NOT_STARTED, "cannot write the report " + report + ": " + problem
+                    + " (nothing was sent)");
+        }
+    }
+
     private Policy policy() {
-        if (statementsPerSavepoint < 1) {
-            throw new CommandException(Main.NOT_STARTED, "--statements-per-savepoint must be at least 1");
+        if (statementsPerSavepoint < 1 || statementsPerSavepoint > MAX_STATEMENTS_PER_SAVEPOINT) {
+            throw new CommandException(Main.NOT_STARTED, "--statements-per-savepoint must be between 1 and "
+                    + MAX_STATEMENTS_PER_SAVEPOINT + " (statements sharing a savepoint travel in one round trip), was "
+                    + statementsPerSavepoint);
         }
         if (strict && !tolerate.isEmpty()) {
             throw new CommandException(Main.NOT_STARTED, "--strict and --tolerate contradict each other; give one");
@@ -143,6 +204,12 @@ final class ApplyCommand implements Callable<Integer> {
         if (!tolerate.isEmpty()) {
             policy = policy.tolerating(tolerate.stream().map(t -> t.tolerance).filter(Objects::nonNull)
                     .toArray(Tolerance[]::new));
+        }
+        for (String pattern : optional) {
+            if (pattern.isBlank()) {
+                throw new CommandException(Main.NOT_STARTED, "--optional needs a table name pattern such as 'pipeline_*',"
+                        + " was empty");
+            }
         }
         return optional.isEmpty() ? policy : policy.withOptionalTables(optional.toArray(String[]::new));
     }
@@ -177,11 +244,12 @@ final class ApplyCommand implements Callable<Integer> {
         if (result.error() != null) {
             err.println("safe-ops: " + result.error());
         }
-        if (result.savepoints() > SUBTRANSACTION_CACHE && statementsPerSavepoint == 1) {
-            err.println("safe-ops: note: the transaction used " + result.savepoints() + " savepoints; PostgreSQL caches "
-                    + SUBTRANSACTION_CACHE + " subtransactions per transaction, and past them every concurrent snapshot "
-                    + "slows down until it ends. On a busy database, when few statements are skipped, consider "
-                    + "--statements-per-savepoint " + (result.savepoints() + HALF_THE_CACHE - 1) / HALF_THE_CACHE + ".");
+        if (result.savepoints() > SUBTRANSACTION_CACHE) {
+            SavepointAdvice.forRun(plan.inTransaction().size(), statementsPerSavepoint, result.savepoints())
+                    .ifPresent(advice -> err.println("safe-ops: note: the transaction used " + result.savepoints()
+                            + " savepoints; PostgreSQL caches " + SUBTRANSACTION_CACHE + " subtransactions per "
+                            + "transaction, and past them every concurrent snapshot slows down until it ends. "
+                            + advice));
         }
     }
 

@@ -16,12 +16,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -69,10 +72,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Runs of each variant, interleaved. Default: ${DEFAULT-VALUE}.")
     private int rounds;
 
-    @Option(names = "--url", paramLabel = "URL",
-            description = "A database on this machine to use instead of a throwaway server: jdbc:postgresql://… or "
-                    + "postgres://…")
-    private String url;
+    @ParentCommand
+    private Main main;
+
+    // --url names a database on this machine to use instead of a throwaway server; DATABASE_URL does not.
+    @Mixin
+    private ConnectionOptions connection;
 
     private PrintWriter out;
 
@@ -80,8 +85,15 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         out = spec.commandLine().getOut();
         Workload workload = workload();
-        if (url != null) {
-            return bench(database(url), workload, "");
+        Optional<DatabaseUrl> given = connection.givenDatabaseUrl(main.environment());
+        if (given.isPresent()) {
+            Database database;
+            try {
+                database = Database.at(given.get().jdbcUrl(), given.get().properties());
+            } catch (IllegalArgumentException e) {
+                throw new CommandException(Main.NOT_STARTED, e.getMessage(), e);
+            }
+            return bench(database, workload, "");
         }
         out.println("Starting a throwaway PostgreSQL server…");
         out.flush();
@@ -104,15 +116,6 @@ final class BenchCommand implements Callable<Integer> {
             return Workload.of(tables, missingPercent);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--tables or --missing-percent: " + e.getMessage());
-        }
-    }
-
-    private Database database(String given) {
-        try {
-            DatabaseUrl parsed = DatabaseUrl.parse(given);
-            return Database.at(parsed.jdbcUrl(), parsed.properties());
-        } catch (IllegalArgumentException e) {
-            throw new CommandException(Main.NOT_STARTED, e.getMessage(), e);
         }
     }
 

@@ -6,7 +6,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -55,9 +54,30 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        quietLibraryLog(args);
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         System.exit(run(args, System.getenv(), System.console() != null, out, err));
+    }
+
+    /**
+     * The library logs every skip at WARN, which the command prints itself; so its log goes to
+     * standard error at ERROR unless {@code --verbose} asks for it, or the caller configured it.
+     */
+    private static void quietLibraryLog(String[] args) {
+        boolean verbose = false;
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                break;
+            }
+            verbose |= arg.equals("--verbose");
+        }
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
+        }
+        if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+            System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        }
     }
 
     /** Runs the command line as {@code main} would, with the given environment and output, and returns the exit code. */
@@ -102,19 +122,34 @@ public final class Main implements Callable<Integer> {
         return verbose;
     }
 
-    /** The version Maven recorded in the jar; a build run from its classes directory has none. */
+    /** safe-ops' version from the build, the pgjdbc on the classpath, and the Java that runs them. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
+            return new String[] {"safe-ops " + safeOpsVersion(), "pgjdbc " + pgjdbcVersion(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
+                            + System.getProperty("java.vendor") + ")"};
+        }
+
+        /** The project version, written into the classes by the build (a filtered resource). */
+        static String safeOpsVersion() throws IOException {
             Properties properties = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/dev.safeops/safe-ops/pom.properties")) {
-                if (in != null) {
-                    properties.load(in);
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    throw new IOException("version.properties is missing: the command line was not built by Maven");
                 }
+                properties.load(in);
             }
-            String version = Objects.requireNonNullElse(properties.getProperty("version"),
-                    Objects.requireNonNullElse(Main.class.getPackage().getImplementationVersion(), "(development build)"));
-            return new String[] {"safe-ops " + version};
+            return properties.getProperty("version");
+        }
+
+        /** Read at run time: the driver's version constant would be compiled into this class. */
+        private static String pgjdbcVersion() {
+            try {
+                return String.valueOf(Class.forName("org.postgresql.util.DriverInfo").getField("DRIVER_VERSION").get(null));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return "not on the classpath";
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.safeops.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +80,82 @@ class DatabaseUrlTest {
                 .hasMessageNotContaining("s3cret").hasMessageContaining("postgres://");
         assertThatThrownBy(() -> DatabaseUrl.parse("postgres://app:s3cret%zz@h/db"))
                 .hasMessageNotContaining("s3cret").hasMessageContaining("percent-encoding");
+    }
+
+    @Test
+    void queryParametersOverrideTheHostPortAndDatabaseBeforeThem() {
+        assertThat(DatabaseUrl.parse("postgresql://app@/shop?host=db2&port=6432").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://db2:6432/shop");
+        assertThat(DatabaseUrl.parse("postgres://app@h:5432/shop?dbname=shop_test").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h:5432/shop_test");
+        assertThat(DatabaseUrl.parse("postgres://app:a@h/shop?user=other&password=b").properties())
+                .containsEntry("user", "other").containsEntry("password", "b");
+    }
+
+    @Test
+    void pairsPortsWithHostsAsLibpqDoesAndRefusesCountsThatDoNotMatch() {
+        assertThat(DatabaseUrl.parse("postgres://u@/db?host=a,b&port=1,2").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://a:1,b:2/db");
+        assertThat(DatabaseUrl.parse("postgres://u@/db?host=a,b&port=7").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://a:7,b:7/db");
+        assertThat(DatabaseUrl.parse("postgres://u@/db?host=::1&port=7").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://[::1]:7/db");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgres://u@/db?host=a,b,c&port=1,2"))
+                .hasMessageContaining("2 ports for 3 hosts");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgres://u@h:99999/db")).hasMessageContaining("invalid port");
+    }
+
+    @Test
+    void refusesAUnixSocketDirectoryAsHost() {
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///shop?host=/var/run/postgresql"))
+                .hasMessageContaining("Unix-domain socket").hasMessageContaining("/var/run/postgresql");
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://%2Fvar%2Frun%2Fpostgresql/shop"))
+                .hasMessageContaining("Unix-domain socket");
+    }
+
+    @Test
+    void takesWhatALibpqUrlLacksFromThePgEnvironmentVariables() {
+        Map<String, String> environment = Map.of("PGHOST", "envhost", "PGPORT", "6000", "PGDATABASE", "envdb",
+                "PGUSER", "envuser");
+
+        DatabaseUrl bare = DatabaseUrl.parse("postgresql://", environment);
+        DatabaseUrl given = DatabaseUrl.parse("postgresql://app@h:1/db", environment);
+
+        assertThat(bare.jdbcUrl()).isEqualTo("jdbc:postgresql://envhost:6000/envdb");
+        assertThat(bare.properties()).containsEntry("user", "envuser");
+        assertThat(given.jdbcUrl()).isEqualTo("jdbc:postgresql://h:1/db");
+        assertThat(given.properties()).containsEntry("user", "app");
+    }
+
+    @Test
+    void translatesLibpqParametersIntoPgjdbcProperties() {
+        DatabaseUrl url = DatabaseUrl.parse("postgres://u@h/db?sslmode=verify-full&sslrootcert=/ca.pem"
+                + "&target_session_attrs=read-write&keepalives=0&connect_timeout=3&load_balance_hosts=random"
+                + "&fallback_application_name=deploy&options=-c%20search_path%3Dapp&client_encoding=UTF8&ssl=true");
+
+        assertThat(url.properties()).containsEntry("sslmode", "require").containsEntry("sslrootcert", "/ca.pem")
+                .containsEntry("targetServerType", "primary").containsEntry("tcpKeepAlive", "false")
+                .containsEntry("connectTimeout", "3").containsEntry("loginTimeout", "3")
+                .containsEntry("loadBalanceHosts", "true").containsEntry("ApplicationName", "deploy")
+                .containsEntry("options", "-c search_path=app");
+    }
+
+    @Test
+    void refusesLibpqParametersJdbcCannotHonour() {
+        for (String parameter : new String[] {"hostaddr=10.0.0.1", "passfile=/p", "keepalives_idle=5",
+                "service=shop", "target_session_attrs=read-only", "client_encoding=LATIN1", "connect_timeout=0",
+                "sslmode=sometimes"}) {
+            assertThatThrownBy(() -> DatabaseUrl.parse("postgres://u:s3cret@h/db?" + parameter))
+                    .as(parameter).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(parameter.substring(0, parameter.indexOf('='))).hasMessageNotContaining("s3cret");
+        }
+    }
+
+    @Test
+    void refusesParametersNeitherLibpqNorPgjdbcKnows() {
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgres://u@h/db?sslmod=require"))
+                .hasMessageContaining("sslmod is not a libpq connection parameter");
+        assertThatThrownBy(() -> DatabaseUrl.parse("jdbc:postgresql://h/db?sslmod=require"))
+                .hasMessageContaining("sslmod is not a pgjdbc connection property");
     }
 }
