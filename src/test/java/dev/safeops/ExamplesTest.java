@@ -2,10 +2,19 @@ package dev.safeops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.safeops.examples.FirstMigration;
 import dev.safeops.examples.PlainJdbcMigration;
 import dev.safeops.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,5 +55,89 @@ class ExamplesTest {
         PlainJdbcMigration.main(new String[] {url});
 
         assertThat(Schema.columnsOf(db, "content")).contains("project_id");
+    }
+
+    @Test
+    void firstMigrationFromTheReadmeKeepsTheCoreChangesAndSkipsTheMissingModules() throws SQLException {
+        Report report = FirstMigration.migrate(dataSource(), PROJECT.resolve("examples/migrations"));
+
+        // The summary its comment in the README shows.
+        assertThat(report.summary()).isEqualTo("6 applied, 2 skipped (42P01 undefined_table ×2), 8 savepoints");
+        assertThat(Schema.columnsOf(db, "users")).contains("password");
+    }
+
+    @Test
+    void theReadmesExpectationsSampleNamesWhatTheFirstMigrationCreates() throws Exception {
+        FirstMigration.migrate(dataSource(), PROJECT.resolve("examples/migrations"));
+        Matcher sample = Pattern.compile("```\n(# expected\\.txt.*?)```", Pattern.DOTALL).matcher(readme());
+        assertThat(sample.find()).isTrue();
+
+        List<Expectation> expectations = Expectation.parseAll("expected.txt", sample.group(1));
+        try (Connection connection = db.connect()) {
+            for (String created : List.of("table users", "column users.password", "index idx_content_user_id",
+                    "type targettype", "constraint content_user_id_users_id_fk")) {
+                Expectation expectation = Expectation.parse(created);
+                assertThat(expectations).as("README's expected.txt").contains(expectation);
+                assertThat(SchemaCheck.presence(connection, expectation)).as(created)
+                        .isEqualTo(SchemaCheck.Presence.PRESENT);
+            }
+        }
+    }
+
+    @Test
+    void everyJavaSnippetInTheReadmeIsAnExampleTheBuildRuns() throws IOException {
+        Matcher snippet = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme());
+        List<String> examples;
+        try (var files = Files.walk(PROJECT.resolve("examples"))) {
+            examples = files.filter(file -> file.toString().endsWith(".java")).map(ExamplesTest::readmePart).toList();
+        }
+        int snippets = 0;
+        while (snippet.find()) {
+            snippets++;
+            String code = snippet.group(1);
+            assertThat(examples).as("an examples/ file whose README part is\n" + code)
+                    .anyMatch(example -> example.contains(withoutComment(code)));
+        }
+        assertThat(snippets).isPositive();
+    }
+
+    private static final Path PROJECT = Path.of(System.getProperty("safeops.project.dir"));
+
+    private static PGSimpleDataSource dataSource() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(db.jdbcUrl());
+        dataSource.setUser(db.user());
+        dataSource.setPassword(db.password());
+        return dataSource;
+    }
+
+    private static String readme() throws IOException {
+        return Files.readString(PROJECT.resolve("README.md"), StandardCharsets.UTF_8);
+    }
+
+    /** The lines between "// README:begin" and "// README:end", without their common indentation. */
+    private static String readmePart(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int begin = text.indexOf("// README:begin\n");
+            int end = text.indexOf("// README:end");
+            if (begin < 0 || end < 0) {
+                return "";
+            }
+            List<String> lines = text.substring(begin + "// README:begin\n".length(), text.lastIndexOf('\n', end))
+                    .lines().toList();
+            int indent = lines.stream().filter(line -> !line.isBlank())
+                    .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
+            StringBuilder part = new StringBuilder();
+            lines.forEach(line -> part.append(line.isBlank() ? "" : line.substring(indent)).append('\n'));
+            return part.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A snippet may open with a comment line of its own (where the code comes from). */
+    private static String withoutComment(String code) {
+        return code.startsWith("//") ? code.substring(code.indexOf('\n') + 1) : code;
     }
 }
