@@ -6,9 +6,7 @@ import dev.safeops.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,12 +49,8 @@ class ApplyRefusesBadOptionsTest {
         List<String> args = new ArrayList<>(List.of("apply", "--url", db.jdbcUrl()));
         args.addAll(options);
         args.add(file.toString());
-        Map<String, String> environment = new HashMap<>();
-        if (db.password() != null) {
-            environment.put("PGPASSWORD", db.password());
-        }
 
-        Cli run = Cli.runWith(environment, args.toArray(String[]::new));
+        Cli run = Cli.runOn(db, args.toArray(String[]::new));
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
         assertThat(run.err()).contains(message).doesNotContain("\tat ").doesNotContain("Exception");

@@ -1,5 +1,6 @@
 package dev.safeops.cli;
 
+import dev.safeops.testing.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -16,6 +17,11 @@ record Cli(int exitCode, String out, String err) {
     /** Runs with an empty environment, so that no DATABASE_URL or PGPASSWORD of the machine leaks in. */
     static Cli run(String... args) {
         return runWith(Map.of(), args);
+    }
+
+    /** Runs with only the test database's password in the environment, as PGPASSWORD. */
+    static Cli runOn(TestDatabase db, String... args) {
+        return runWith(db.password() == null ? Map.of() : Map.of("PGPASSWORD", db.password()), args);
     }
 
     static Cli runWith(Map<String, String> environment, String... args) {

@@ -11,9 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,7 +88,7 @@ class ConcurrentApplyTest {
             holder.setClientInfo("ApplicationName", "deploy-replica-7");
             int pid = lock(holder, MigrationLock.DEFAULT_KEY);
 
-            Cli run = Cli.runWith(password(), "apply", "--url", db.jdbcUrl(), "--lock-wait", "1", file.toString());
+            Cli run = Cli.runOn(db, "apply", "--url", db.jdbcUrl(), "--lock-wait", "1", file.toString());
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
             assertThat(run.err()).contains("session pid " + pid).contains("deploy-replica-7")
@@ -108,7 +106,7 @@ class ConcurrentApplyTest {
                 """);
         try (Connection gate = db.connectInTransaction()) {
             gate.createStatement().execute("LOCK TABLE after_gate IN ACCESS EXCLUSIVE MODE");
-            CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> Cli.runWith(password(), "apply", "--url",
+            CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> Cli.runOn(db, "apply", "--url",
                     db.jdbcUrl(), file.toString()));
             while (!Catalog.relationExists(db, "after_items")) {
                 Thread.sleep(50);
@@ -129,9 +127,9 @@ class ConcurrentApplyTest {
         try (Connection holder = db.connect()) {
             lock(holder, MigrationLock.DEFAULT_KEY);
 
-            Cli otherKey = Cli.runWith(password(), "apply", "--url", db.jdbcUrl(), "--lock-key", "42", "--lock-wait",
+            Cli otherKey = Cli.runOn(db, "apply", "--url", db.jdbcUrl(), "--lock-key", "42", "--lock-wait",
                     "1", first.toString());
-            Cli noLock = Cli.runWith(password(), "apply", "--url", db.jdbcUrl(), "--no-lock", second.toString());
+            Cli noLock = Cli.runOn(db, "apply", "--url", db.jdbcUrl(), "--no-lock", second.toString());
 
             assertThat(otherKey.exitCode()).as(otherKey.toString()).isZero();
             assertThat(noLock.exitCode()).as(noLock.toString()).isZero();
@@ -163,23 +161,19 @@ class ConcurrentApplyTest {
     }
 
     private static boolean waitingForARelation(int pid) throws SQLException {
-        try (Connection connection = db.connect(); PreparedStatement query = connection.prepareStatement(
-                "SELECT count(*) FROM pg_locks WHERE pid = ? AND locktype = 'relation' AND NOT granted")) {
-            query.setInt(1, pid);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getInt(1) > 0;
-            }
-        }
+        return count("SELECT count(*) FROM pg_locks WHERE pid = ? AND locktype = 'relation' AND NOT granted", pid) > 0;
     }
 
     private static boolean sessionAlive(int pid) throws SQLException {
-        try (Connection connection = db.connect(); PreparedStatement query = connection.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+        return count("SELECT count(*) FROM pg_stat_activity WHERE pid = ?", pid) > 0;
+    }
+
+    private static int count(String sql, int pid) throws SQLException {
+        try (Connection connection = db.connect(); PreparedStatement query = connection.prepareStatement(sql)) {
             query.setInt(1, pid);
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
-                return rows.getInt(1) > 0;
+                return rows.getInt(1);
             }
         }
     }
@@ -194,11 +188,4 @@ class ConcurrentApplyTest {
         }
     }
 
-    private static Map<String, String> password() {
-        Map<String, String> environment = new HashMap<>();
-        if (db.password() != null) {
-            environment.put("PGPASSWORD", db.password());
-        }
-        return environment;
-    }
 }

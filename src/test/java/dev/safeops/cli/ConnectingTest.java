@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,7 +29,7 @@ class ConnectingTest {
         String url = "postgresql://" + db.user() + "@/not_this_database?host=" + server.getHost() + "&port="
                 + server.getPort() + "&dbname=" + db.name();
 
-        Cli run = Cli.runWith(password(), "apply", "--url", url, file.toString());
+        Cli run = Cli.runOn(db, "apply", "--url", url, file.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(Catalog.relationExists(db, "right_target")).isTrue();
@@ -82,7 +81,7 @@ class ConnectingTest {
                 DO $$ BEGIN PERFORM pg_sleep(10); END $$;
                 """);
 
-        Cli run = assertTimeoutPreemptively(Duration.ofSeconds(8), () -> Cli.runWith(password(), "apply", "--url",
+        Cli run = assertTimeoutPreemptively(Duration.ofSeconds(8), () -> Cli.runOn(db, "apply", "--url",
                 db.jdbcUrl(), "--socket-timeout", "1", file.toString()));
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
@@ -102,11 +101,4 @@ class ConnectingTest {
         }
     }
 
-    private static Map<String, String> password() {
-        Map<String, String> environment = new HashMap<>();
-        if (db.password() != null) {
-            environment.put("PGPASSWORD", db.password());
-        }
-        return environment;
-    }
 }

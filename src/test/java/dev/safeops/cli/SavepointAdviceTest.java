@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -79,10 +77,6 @@ class SavepointAdviceTest {
         List<String> args = new ArrayList<>(List.of("apply", "--url", db.jdbcUrl()));
         args.addAll(options);
         args.add(file.toString());
-        Map<String, String> environment = new HashMap<>();
-        if (db.password() != null) {
-            environment.put("PGPASSWORD", db.password());
-        }
-        return Cli.runWith(environment, args.toArray(String[]::new));
+        return Cli.runOn(db, args.toArray(String[]::new));
     }
 }
