@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -116,11 +117,13 @@ final class MigrationLock implements AutoCloseable {
                 if (!result.next()) {
                     return "a session that has just released it";
                 }
+                // Without pg_read_all_stats, another user's session shows little more than its pid and user.
+                java.sql.Timestamp since = result.getTimestamp("backend_start");
                 return "session pid " + result.getInt("pid") + " (user " + result.getString("usename")
-                        + ", application_name '" + result.getString("application_name") + "', client "
-                        + (result.getString("client_addr") == null ? "local" : result.getString("client_addr"))
-                        + ", connected since " + result.getTimestamp("backend_start").toInstant() + ", "
-                        + result.getString("state") + ")";
+                        + ", application_name '" + Objects.toString(result.getString("application_name"), "")
+                        + "', client " + Objects.toString(result.getString("client_addr"), "local or not visible")
+                        + ", connected since " + (since == null ? "(not visible)" : since.toInstant()) + ", "
+                        + Objects.toString(result.getString("state"), "state not visible") + ")";
             }
         }
     }

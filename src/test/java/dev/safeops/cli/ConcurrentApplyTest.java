@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -95,6 +96,22 @@ class ConcurrentApplyTest {
                     .containsPattern("this session \\(pid \\d+\\)").contains("--lock-wait").contains("nothing was sent");
         }
         assertThat(Catalog.relationExists(db, "waited_items")).isFalse();
+    }
+
+    @Test
+    void namesTheHolderToAWaiterThatMayNotSeeOtherUsersSessions() throws Exception {
+        Catalog.execute(db, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'safeops_waiter') THEN "
+                + "CREATE ROLE safeops_waiter LOGIN PASSWORD 'waiter'; END IF; END $$");
+        Path file = Files.writeString(dir.resolve("hidden.sql"), "CREATE TABLE hidden_items (id int);\n");
+        try (Connection holder = db.connect()) {
+            int pid = lock(holder, MigrationLock.DEFAULT_KEY);
+
+            Cli run = Cli.runWith(Map.of("PGPASSWORD", "waiter"), "apply", "--url", db.jdbcUrl(), "--user",
+                    "safeops_waiter", "--lock-wait", "1", file.toString());
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+            assertThat(run.err()).contains("session pid " + pid).doesNotContain("Exception");
+        }
     }
 
     @Test
