@@ -12,6 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
 
 /** Every command reaches the database the URL names, within bounded waits, or says why it cannot. */
 class ConnectingTest {
@@ -45,14 +48,16 @@ class ConnectingTest {
         assertThat(run.err()).contains("Unix-domain socket").contains("nothing was sent").doesNotContain("\tat ");
     }
 
-    @Test
-    void boundsALoginTheServerNeverAnswersByTheUrlsConnectTimeout() throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"postgres://app@127.0.0.1:PORT/shop?connect_timeout=2&sslmode=disable, --socket-timeout=0",
+            "jdbc:postgresql://127.0.0.1:PORT/shop?sslmode=disable, --connect-timeout=1"})
+    void boundsALoginTheServerNeverAnswers(String url, String option) throws Exception {
         Path file = Files.writeString(dir.resolve("silent.sql"), "CREATE TABLE never_silent (id int);\n");
         try (FakeServer silent = FakeServer.start(FakeServer.Behaviour.SILENT)) {
-            String url = "postgres://app@127.0.0.1:" + silent.port() + "/shop?connect_timeout=2&sslmode=disable";
+            String silentUrl = url.replace("PORT", Integer.toString(silent.port()));
 
-            Cli run = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Cli.run("apply", "--url", url,
-                    file.toString()));
+            Cli run = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Cli.run("apply", "--url", silentUrl,
+                    option, file.toString()));
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
             assertThat(run.err()).contains("cannot connect").contains("nothing was sent");
@@ -61,17 +66,13 @@ class ConnectingTest {
     }
 
     @Test
-    void boundsALoginTheServerNeverAnswersByTheConnectTimeoutOption() throws Exception {
-        Path file = Files.writeString(dir.resolve("silent2.sql"), "CREATE TABLE never_silent2 (id int);\n");
-        try (FakeServer silent = FakeServer.start(FakeServer.Behaviour.SILENT)) {
-            String url = "jdbc:postgresql://127.0.0.1:" + silent.port() + "/shop?sslmode=disable";
+    void boundsTheLoginAndEveryWaitWhenNothingIsGiven() {
+        ConnectionOptions options = CommandLine.populateCommand(new ConnectionOptions(), "--url",
+                "postgres://app@db/shop");
 
-            Cli run = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Cli.run("apply", "--url", url,
-                    "--connect-timeout", "1", file.toString()));
-
-            assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
-            assertThat(run.err()).contains("cannot connect");
-        }
+        assertThat(options.databaseUrl(Map.of()).properties())
+                .containsEntry("loginTimeout", Integer.toString(ConnectionOptions.DEFAULT_CONNECT_TIMEOUT_SECONDS))
+                .containsEntry("socketTimeout", Integer.toString(ConnectionOptions.DEFAULT_SOCKET_TIMEOUT_SECONDS));
     }
 
     @Test
