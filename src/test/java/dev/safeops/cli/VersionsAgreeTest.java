@@ -62,6 +62,22 @@ class VersionsAgreeTest {
         }
     }
 
+    @Test
+    void readmeInstallsThePomsVersion() throws IOException {
+        String readme = Files.readString(PROJECT.resolve("README.md"), StandardCharsets.UTF_8);
+        List<String> named = new ArrayList<>();
+        Matcher dependency = POM_VERSION.matcher(readme);
+        while (dependency.find()) {
+            named.add(dependency.group(1));
+        }
+        Matcher jar = Pattern.compile("safe-ops-(\\d[^ /]*)-cli\\.jar").matcher(readme);
+        while (jar.find()) {
+            named.add(jar.group(1));
+        }
+
+        assertThat(named).isNotEmpty().containsOnly(pomVersion());
+    }
+
     private static String pomVersion() throws IOException {
         Matcher version = POM_VERSION.matcher(Files.readString(PROJECT.resolve("pom.xml"), StandardCharsets.UTF_8));
         assertThat(version.find()).isTrue();
