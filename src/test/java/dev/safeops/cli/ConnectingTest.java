@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,15 +51,20 @@ class ConnectingTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"postgres://app@127.0.0.1:PORT/shop?connect_timeout=2&sslmode=disable, --socket-timeout=0",
+    @CsvSource({"postgres://app@127.0.0.1:PORT/shop?connect_timeout=2&sslmode=disable,",
             "jdbc:postgresql://127.0.0.1:PORT/shop?sslmode=disable, --connect-timeout=1"})
     void boundsALoginTheServerNeverAnswers(String url, String option) throws Exception {
         Path file = Files.writeString(dir.resolve("silent.sql"), "CREATE TABLE never_silent (id int);\n");
         try (FakeServer silent = FakeServer.start(FakeServer.Behaviour.SILENT)) {
             String silentUrl = url.replace("PORT", Integer.toString(silent.port()));
 
-            Cli run = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Cli.run("apply", "--url", silentUrl,
-                    option, file.toString()));
+            List<String> args = new ArrayList<>(List.of("apply", "--url", silentUrl));
+            if (option != null) {
+                args.add(option);
+            }
+            args.add(file.toString());
+
+            Cli run = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Cli.run(args.toArray(String[]::new)));
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
             assertThat(run.err()).contains("cannot connect").contains("nothing was sent");
