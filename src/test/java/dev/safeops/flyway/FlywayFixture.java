@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /** Incident 1 as Flyway migrations, and what the tests read back from their own connections. */
 final class FlywayFixture {
@@ -49,6 +50,15 @@ final class FlywayFixture {
         return Flyway.configure()
                 .dataSource(db.jdbcUrl(), db.user(), db.password())
                 .locations("filesystem:" + directory);
+    }
+
+    /**
+     * Flyway's setting for migrations with {@code CREATE INDEX CONCURRENTLY}: its lock on the history
+     * holds no transaction open, or the index build would wait for that transaction forever.
+     */
+    static FluentConfiguration withoutTransactionalLock(FluentConfiguration configuration) {
+        configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        return configuration;
     }
 
     static List<String> columnsOf(TestDatabase db, String table) throws SQLException {

@@ -9,6 +9,7 @@ import static dev.safeops.flyway.FlywayFixture.history;
 import static dev.safeops.flyway.FlywayFixture.indexes;
 import static dev.safeops.flyway.FlywayFixture.sqlMigrations;
 import static dev.safeops.flyway.FlywayFixture.strings;
+import static dev.safeops.flyway.FlywayFixture.withoutTransactionalLock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,6 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -210,15 +210,9 @@ class SqlMigrationTest {
         return migrate(flyway(db, migrations));
     }
 
-    /**
-     * Flyway's settings for migrations with {@code CREATE INDEX CONCURRENTLY}: such statements may
-     * sit beside others ({@code mixed}), and the lock on the history holds no transaction open, or
-     * the index build would wait for it forever.
-     */
+    /** Flyway's settings for migrations where {@code CREATE INDEX CONCURRENTLY} sits beside other statements. */
     private MigrateResult migrateNonTransactional() throws IOException {
-        FluentConfiguration configuration = flyway(db, migrations).mixed(true);
-        configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
-        return migrate(configuration);
+        return migrate(withoutTransactionalLock(flyway(db, migrations).mixed(true)));
     }
 
     private MigrateResult migrate(FluentConfiguration configuration) {
