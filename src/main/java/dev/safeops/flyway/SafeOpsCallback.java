@@ -7,15 +7,12 @@ import dev.safeops.SafeOpsException;
 import java.sql.Connection;
 import java.util.Objects;
 import java.util.function.BiConsumer;
-import org.flywaydb.core.api.ErrorDetails;
-import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.callback.Statement;
-import org.flywaydb.core.api.exception.FlywayBlockStatementExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,9 +147,7 @@ public final class SafeOpsCallback implements Callback {
             throw new FlywayException("safe-ops did not tolerate statement " + number + " of " + migration.getScript()
                     + ": " + e.getMessage(), e);
         }
-        throw new FlywayBlockStatementExecutionException(
-                new ErrorDetails(CoreErrorCode.ERROR, "statement " + number + " of " + migration.getScript()),
-                "run by safe-ops");
+        throw StatementBlock.ranInFlywaysPlace("statement " + number + " of " + migration.getScript());
     }
 
     private GuardedMigration guardedMigration(MigrationInfo migration, Connection connection) {
