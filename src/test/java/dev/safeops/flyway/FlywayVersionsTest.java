@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.safeops.testing.TestDatabase;
-import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,7 +40,7 @@ class FlywayVersionsTest {
                 Files.createDirectory(migrations.resolve("newest")).toString());
 
         List<String> actual;
-        try (URLClassLoader loader = isolated(jars("flyway-oldest"))) {
+        try (URLClassLoader loader = IsolatedClassLoader.of(IsolatedClassLoader.jars("flyway-oldest"))) {
             actual = runScenario(loader, Files.createDirectory(migrations.resolve("oldest")));
         }
 
@@ -69,7 +63,7 @@ class FlywayVersionsTest {
 
     @Test
     void flywayThatCannotBlockStatementsIsRefusedClearly() throws Exception {
-        try (URLClassLoader loader = isolated(jars("flyway-unsupported"))) {
+        try (URLClassLoader loader = IsolatedClassLoader.of(IsolatedClassLoader.jars("flyway-unsupported"))) {
             assertThatThrownBy(() -> newCallback(loader)).isInstanceOf(IllegalStateException.class)
                     .hasMessage("safe-ops' SafeOpsCallback needs Flyway 11.7 or later, whose callbacks can run a"
                             + " migration's statements in Flyway's place; the class path has Flyway 9.22.3. Upgrade"
@@ -80,7 +74,7 @@ class FlywayVersionsTest {
 
     @Test
     void flywayWithoutItsPostgresqlSupportIsRefusedClearly() throws Exception {
-        try (URLClassLoader loader = isolated(List.of(jarOf(Flyway.class)))) {
+        try (URLClassLoader loader = IsolatedClassLoader.of(List.of(IsolatedClassLoader.jarOf(Flyway.class)))) {
             assertThatThrownBy(() -> newCallback(loader)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("add org.flywaydb:flyway-database-postgresql "
                             + FlywayRequirement.version(Flyway.class.getClassLoader()));
@@ -132,75 +126,5 @@ class FlywayVersionsTest {
         return (Exception) e.getCause();
     }
 
-    /** The jars the build copied to {@code target/<directory>}. */
-    private static List<Path> jars(String directory) throws IOException, URISyntaxException {
-        Path target = Path.of(FlywayVersionsTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .getParent();
-        try (Stream<Path> files = Files.list(target.resolve(directory))) {
-            List<Path> jars = files.filter(file -> file.toString().endsWith(".jar")).sorted().toList();
-            assertThat(jars).as("jars in target/" + directory + " (copied by the build)").isNotEmpty();
-            return jars;
-        }
-    }
 
-    private static Path jarOf(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
-    /**
-     * A class loader that takes Flyway, Jackson and safe-ops (library and tests) from the given jars
-     * and this build's classes, never from the test class path, and everything else (the driver,
-     * SLF4J) from the test class path.
-     */
-    private static URLClassLoader isolated(List<Path> flywayJars) throws Exception {
-        List<URL> urls = new ArrayList<>();
-        urls.add(jarOf(SafeOpsCallback.class).toUri().toURL());
-        urls.add(jarOf(FlywayVersionsTest.class).toUri().toURL());
-        for (Path jar : flywayJars) {
-            urls.add(jar.toUri().toURL());
-        }
-        return new ChildFirstClassLoader(urls.toArray(URL[]::new), FlywayVersionsTest.class.getClassLoader());
-    }
-
-    private static final class ChildFirstClassLoader extends URLClassLoader {
-        private static final List<String> OWN_CLASSES = List.of("org.flywaydb.", "com.fasterxml.jackson.",
-                "dev.safeops.");
-        private static final List<String> OWN_RESOURCES = List.of("org/flywaydb/", "com/fasterxml/jackson/",
-                "dev/safeops/", "META-INF/services/org.flywaydb.", "META-INF/services/com.fasterxml.jackson.");
-
-        ChildFirstClassLoader(URL[] urls, ClassLoader parent) {
-            super(urls, parent);
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (OWN_CLASSES.stream().noneMatch(name::startsWith)) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> type = findLoadedClass(name);
-                if (type == null) {
-                    type = findClass(name);
-                }
-                if (resolve) {
-                    resolveClass(type);
-                }
-                return type;
-            }
-        }
-
-        @Override
-        public URL getResource(String name) {
-            return isOwn(name) ? findResource(name) : super.getResource(name);
-        }
-
-        @Override
-        public Enumeration<URL> getResources(String name) throws IOException {
-            return isOwn(name) ? findResources(name) : super.getResources(name);
-        }
-
-        private static boolean isOwn(String name) {
-            return OWN_RESOURCES.stream().anyMatch(name::startsWith);
-        }
-    }
 }
