@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *       CONCURRENTLY} that Flyway detects as non-transactional) runs each statement on its own in
  *       autocommit mode. safe-ops never commits, rolls back or changes the mode.</li>
  *   <li>{@code COPY … FROM STDIN} with inline data is left to Flyway, which runs it as it always
- *       does.</li>
+ *       does; so is everything in a dry run (Flyway Teams), which must not change the database.</li>
  * </ul>
  *
  * <p>Java migrations are not announced statement by statement; extend {@link SafeJavaMigration}
@@ -126,6 +126,9 @@ public final class SafeOpsCallback implements Callback {
         Statement statement = context.getStatement();
         if (migration == null || statement == null || statement.getSql() == null) {
             return; // not a migration's statement: Flyway runs it as usual
+        }
+        if (context.getConfiguration() != null && context.getConfiguration().getDryRunOutput() != null) {
+            return; // a dry run (Flyway Teams) only writes statements out: running one would change the database
         }
         String text = statement.getSql();
         // Flyway hands over the statement followed by its delimiter: ";" for PostgreSQL, except

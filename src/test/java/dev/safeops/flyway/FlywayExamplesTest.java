@@ -1,9 +1,9 @@
 package dev.safeops.flyway;
 
-import static dev.safeops.flyway.FlywayFixture.columnsOf;
+import static dev.safeops.Schema.columnsOf;
 import static dev.safeops.flyway.FlywayFixture.emptySchema;
 import static dev.safeops.flyway.FlywayFixture.history;
-import static dev.safeops.flyway.FlywayFixture.indexes;
+import static dev.safeops.Schema.indexes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safeops.examples.flyway.FlywayMigrations;

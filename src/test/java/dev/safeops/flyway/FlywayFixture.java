@@ -1,5 +1,6 @@
 package dev.safeops.flyway;
 
+import dev.safeops.Schema;
 import dev.safeops.testing.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,12 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -32,9 +28,7 @@ final class FlywayFixture {
 
     /** An empty public schema: no tables, no Flyway history. */
     static void emptySchema(TestDatabase db) throws SQLException {
-        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
-        }
+        Schema.reset(db, "");
     }
 
     /** Writes SQL migrations into {@code directory}: name, text, name, text, … */
@@ -61,39 +55,15 @@ final class FlywayFixture {
         return configuration;
     }
 
-    static List<String> columnsOf(TestDatabase db, String table) throws SQLException {
-        return strings(db, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public'"
-                + " AND table_name = ? ORDER BY ordinal_position", table);
-    }
-
-    static List<String> indexes(TestDatabase db) throws SQLException {
-        return strings(db, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1");
-    }
-
     /** Flyway's history of schema {@code schema}, one line per row: what Flyway recorded, without timings. */
     static List<String> history(TestDatabase db, String schema) throws SQLException {
-        return strings(db, "SELECT installed_rank || ' ' || coalesce(version, '-') || ' ' || description || ' ' || type"
+        return Schema.strings(db, "SELECT installed_rank || ' ' || coalesce(version, '-') || ' ' || description || ' ' || type"
                 + " || ' ' || script || ' ' || coalesce(checksum::text, '-') || ' ' || success"
                 + " FROM \"" + schema + "\".flyway_schema_history ORDER BY installed_rank");
     }
 
     static List<String> history(TestDatabase db) throws SQLException {
         return history(db, "public");
-    }
-
-    static List<String> strings(TestDatabase db, String sql, String... parameters) throws SQLException {
-        try (Connection connection = db.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setString(i + 1, parameters[i]);
-            }
-            List<String> values = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    values.add(rows.getString(1));
-                }
-            }
-            return values;
-        }
     }
 
     private static String resource(String name) {

@@ -2,11 +2,11 @@ package dev.safeops.flyway;
 
 import static dev.safeops.flyway.FlywayFixture.CORE_TABLES;
 import static dev.safeops.flyway.FlywayFixture.INCIDENT;
-import static dev.safeops.flyway.FlywayFixture.columnsOf;
+import static dev.safeops.Schema.columnsOf;
 import static dev.safeops.flyway.FlywayFixture.emptySchema;
 import static dev.safeops.flyway.FlywayFixture.flyway;
 import static dev.safeops.flyway.FlywayFixture.history;
-import static dev.safeops.flyway.FlywayFixture.indexes;
+import static dev.safeops.Schema.indexes;
 import static dev.safeops.flyway.FlywayFixture.sqlMigrations;
 import static dev.safeops.flyway.FlywayFixture.withoutTransactionalLock;
 import static org.assertj.core.api.Assertions.assertThat;

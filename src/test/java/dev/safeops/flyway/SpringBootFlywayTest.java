@@ -1,6 +1,6 @@
 package dev.safeops.flyway;
 
-import static dev.safeops.flyway.FlywayFixture.columnsOf;
+import static dev.safeops.Schema.columnsOf;
 import static dev.safeops.flyway.FlywayFixture.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
