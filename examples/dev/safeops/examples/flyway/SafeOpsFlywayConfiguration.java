@@ -5,6 +5,7 @@ import dev.safeops.flyway.SafeOpsCallback;
 import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,11 +16,13 @@ public class SafeOpsFlywayConfiguration {
 
     @Bean
     FlywayConfigurationCustomizer safeOpsCallback() {
-        return configuration -> {
-            // callbacks(…) replaces the list: keep those Spring Boot already configured
-            List<Callback> callbacks = new ArrayList<>(List.of(configuration.getCallbacks()));
-            callbacks.add(new SafeOpsCallback(Policy.defaults().withOptionalTables("pipeline_*", "admin_*")));
-            configuration.callbacks(callbacks.toArray(Callback[]::new));
-        };
+        return SafeOpsFlywayConfiguration::addSafeOps;
+    }
+
+    /** Adds safe-ops to the callbacks; {@code callbacks(…)} replaces the list, so keep those already there. */
+    public static void addSafeOps(FluentConfiguration configuration) {
+        List<Callback> callbacks = new ArrayList<>(List.of(configuration.getCallbacks()));
+        callbacks.add(new SafeOpsCallback(Policy.defaults().withOptionalTables("pipeline_*", "admin_*")));
+        configuration.callbacks(callbacks.toArray(Callback[]::new));
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A class loader that takes Flyway, Jackson, Spring and safe-ops (library and tests) from the given
+ * A class loader that takes Flyway, Jackson, Spring (with Micrometer and Commons Logging) and
+ * safe-ops (library and tests) from the given
  * jars and this build's classes, never from the test class path, and everything else (the driver,
  * SLF4J, JUnit, AssertJ) from the test class path: the same compiled safe-ops against another
  * Flyway version.
@@ -22,7 +23,7 @@ import java.util.stream.Stream;
 final class IsolatedClassLoader extends URLClassLoader {
 
     private static final List<String> OWN_CLASSES = List.of("org.flywaydb.", "com.fasterxml.jackson.",
-            "org.springframework.", "dev.safeops.");
+            "org.springframework.", "io.micrometer.", "org.apache.commons.logging.", "dev.safeops.");
     private static final List<String> OWN_RESOURCES = List.of("org/flywaydb/", "com/fasterxml/jackson/",
             "org/springframework/", "dev/safeops/", "META-INF/services/org.flywaydb.",
             "META-INF/services/com.fasterxml.jackson.", "META-INF/spring");
