@@ -45,12 +45,7 @@ class SpringBootFlywayTest {
         List<String> startup = start(boot3, springBoot35());
 
         assertThat(startup).first().asString().isEqualTo("started with Spring Boot 3.5.7 and Flyway 11.7.2");
-        assertThat(history(boot3)).hasSize(2).allMatch(row -> row.endsWith(" true"));
-        assertThat(columnsOf(boot3, "users")).contains("password");
-        assertThat(columnsOf(boot3, "content")).contains("project_id");
-        assertThat(startup).filteredOn(line -> line.startsWith("callback "))
-                .containsExactlyInAnyOrder("callback recording", "callback ~safe-ops");
-        assertThat(startup).contains("event BEFORE_MIGRATE", "event BEFORE_EACH_MIGRATE_STATEMENT", "event AFTER_MIGRATE");
+        assertMigratedGuardedKeepingTheExistingCallback(boot3, startup);
     }
 
     @Test
@@ -58,9 +53,15 @@ class SpringBootFlywayTest {
         List<String> startup = start(boot4, IsolatedClassLoader.jars("spring-boot-4"));
 
         assertThat(startup).first().asString().isEqualTo("started with Spring Boot 4.0.7 and Flyway 11.14.1");
-        assertThat(history(boot4)).hasSize(2).allMatch(row -> row.endsWith(" true"));
-        assertThat(columnsOf(boot4, "users")).contains("password");
-        assertThat(columnsOf(boot4, "content")).contains("project_id");
+        assertMigratedGuardedKeepingTheExistingCallback(boot4, startup);
+    }
+
+    /** Both migrations succeeded with the core changes applied; safe-ops joined the callback already there. */
+    private static void assertMigratedGuardedKeepingTheExistingCallback(TestDatabase db, List<String> startup)
+            throws Exception {
+        assertThat(history(db)).hasSize(2).allMatch(row -> row.endsWith(" true"));
+        assertThat(columnsOf(db, "users")).contains("password");
+        assertThat(columnsOf(db, "content")).contains("project_id");
         assertThat(startup).filteredOn(line -> line.startsWith("callback "))
                 .containsExactlyInAnyOrder("callback recording", "callback ~safe-ops");
         assertThat(startup).contains("event BEFORE_MIGRATE", "event BEFORE_EACH_MIGRATE_STATEMENT", "event AFTER_MIGRATE");
