@@ -18,7 +18,10 @@ import dev.safeops.Policy;
 import dev.safeops.Report;
 import dev.safeops.SafeOpsException;
 import dev.safeops.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,8 +29,15 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
+import org.flywaydb.core.api.CoreErrorCode;
+import org.flywaydb.core.api.ErrorDetails;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.callback.BaseCallback;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.exception.FlywayBlockStatementExecutionException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +94,53 @@ class SqlMigrationTest {
         assertThat(columnsOf(db, "documents")).contains("version");
         assertThat(indexes(db)).contains("idx_content_user_id");
         assertThat(strings(db, "SELECT obj_description('users'::regclass, 'pg_class')")).containsExactly("accounts");
+    }
+
+    @Test
+    void skipsAreLoggedAtWarnAndEachMigrationsSummaryAtInfo() throws Exception {
+        sqlMigrations(migrations, "V1__core_tables.sql", CORE_TABLES, "V2__incident_1.sql", INCIDENT);
+        PrintStream standardError = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            migrate();
+        } finally {
+            System.setErr(standardError);
+        }
+
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log.lines().filter(line -> line.contains("WARN") && line.contains("42P01"))).hasSize(5);
+        assertThat(log).contains("INFO dev.safeops.flyway.SafeOpsCallback - safe-ops V2__incident_1.sql:"
+                + " 6 applied, 5 skipped (42P01 undefined_table ×5)");
+    }
+
+    @Test
+    void statementAnotherCallbackBlocksIsNotRunBySafeOpsEither() throws Exception {
+        sqlMigrations(migrations, "V1__core_tables.sql", CORE_TABLES, "V2__drop.sql", """
+                ALTER TABLE users ADD COLUMN password text;
+                DROP TABLE documents;
+                """);
+        Callback noDrops = new BaseCallback() {
+            @Override
+            public boolean supports(Event event, Context context) {
+                return event == Event.BEFORE_EACH_MIGRATE_STATEMENT;
+            }
+
+            @Override
+            public void handle(Event event, Context context) {
+                if (context.getStatement().getSql().startsWith("DROP")) {
+                    throw new FlywayBlockStatementExecutionException(
+                            new ErrorDetails(CoreErrorCode.ERROR, "no drops"), "no drops");
+                }
+            }
+        };
+
+        flyway(db, migrations).callbacks(noDrops, new SafeOpsCallback(OPTIONAL_MODULES, (migration, report) ->
+                reports.put(migration.getScript(), report))).load().migrate();
+
+        assertThat(strings(db, "SELECT to_regclass('documents')::text")).containsExactly("documents");
+        assertThat(reports.get("V2__drop.sql").outcomes()).extracting(Outcome::sql)
+                .containsExactly("ALTER TABLE users ADD COLUMN password text");
     }
 
     @Test
