@@ -130,20 +130,20 @@ public final class SafeOpsCallback implements Callback {
         if (context.getConfiguration() != null && context.getConfiguration().getDryRunOutput() != null) {
             return; // a dry run (Flyway Teams) only writes statements out: running one would change the database
         }
+        GuardedMigration guarded = guardedMigration(migration, context.getConnection());
+        int number = guarded.nextStatement();
         String text = statement.getSql();
         // Flyway hands over the statement followed by its delimiter: ";" for PostgreSQL, except
         // COPY … FROM STDIN, whose inline data ends with "\." on a line of its own and which only
         // Flyway can send.
         if (!text.endsWith(";")) {
-            LOG.debug("safe-ops leaves to Flyway, in {}: {}", migration.getScript(), text);
+            LOG.debug("safe-ops leaves statement {} of {} to Flyway: {}", number, migration.getScript(), text);
             return;
         }
         String sql = text.substring(0, text.length() - 1);
         if (sql.isBlank()) {
             return;
         }
-        GuardedMigration guarded = guardedMigration(migration, context.getConnection());
-        int number = guarded.nextStatement();
         try {
             guarded.ops().execute(sql);
         } catch (SafeOpsException e) {
