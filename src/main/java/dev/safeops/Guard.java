@@ -97,19 +97,39 @@ final class Guard {
     /** Autocommit: one statement, its own transaction, nothing to roll back when it fails. */
     private void runAlone(Operation operation) throws SafeOpsException {
         refuseTransactionControl(operation);
-        Exchange exchange = send(operation, List.of(operation.sql()));
-        if (!exchange.failed()) {
+        settle(operation, send(operation, List.of(operation.sql())).error());
+    }
+
+    /**
+     * Records an operation whose statement has already run: applied when {@code error} is null,
+     * otherwise judged (asking the catalog where the rule needs it) and recorded as skipped, or
+     * thrown. In a transaction the statement must already be rolled back to its own savepoint.
+     */
+    Outcome settle(Operation operation, SQLException error) throws SafeOpsException {
+        if (error == null) {
             recorder.applied(operation);
-            return;
+            return recorder.last();
         }
-        Verdict verdict = judge.judge(operation, exchange.error());
+        Verdict verdict = judge.judge(operation, error);
+        if (verdict.kind() != Verdict.Kind.FAIL && knownAborted()) {
+            verdict = Verdict.fail("the transaction is aborted: the statement was not rolled back to its savepoint");
+        }
         if (verdict.kind() == Verdict.Kind.CONFIRM) {
             verdict = confirm(operation, verdict, List.of());
         }
         if (verdict.kind() == Verdict.Kind.FAIL) {
-            throw failure(operation, exchange.error(), verdict.reason());
+            throw failure(operation, error, verdict.reason());
         }
-        recorder.skipped(operation, exchange.error().getSQLState(), verdict.reason());
+        recorder.skipped(operation, error.getSQLState(), verdict.reason());
+        return recorder.last();
+    }
+
+    private boolean knownAborted() {
+        try {
+            return channel.knownAborted();
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     /**

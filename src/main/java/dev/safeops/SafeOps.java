@@ -148,6 +148,35 @@ public final class SafeOps {
         return run;
     }
 
+    /**
+     * Accounts for one statement that the caller sent itself, through its own driver objects, with
+     * exactly the judgement {@link #execute(String)} applies. It is the entry point of front ends
+     * that must run statements themselves to keep their results (the guarded connection of
+     * {@code dev.safeops.jdbc}); migration code calls {@link #execute(String)} instead.
+     *
+     * <p>With {@code error == null} the statement is recorded as applied. Otherwise the caller must
+     * already have undone it — rolled back to its own savepoint inside a transaction, or nothing to
+     * undo in autocommit mode — and the error is judged: a tolerated one is recorded as skipped
+     * (asking the catalog on this instance's connection first where the rule needs it) and returned,
+     * any other is thrown.
+     *
+     * @param savepoint whether the statement ran inside a savepoint of its own, counted in
+     *                  {@link Report#savepoints()}
+     * @return the statement's outcome, also in {@link #report()} and given to the listener
+     * @throws SafeOpsException when the error is not tolerated, or the transaction turned out to be
+     *                          aborted
+     */
+    public Outcome account(String sql, boolean savepoint, SQLException error) throws SafeOpsException {
+        if (sql == null || sql.isBlank()) {
+            throw new IllegalArgumentException("the statement must not be null or blank");
+        }
+        Guard guard = guard();
+        if (savepoint) {
+            recorder.savepointsSent(1);
+        }
+        return guard.settle(Operation.statement(sql.strip(), null), error);
+    }
+
     public Outcome createSchema(String schema) throws SafeOpsException {
         String sql = "CREATE SCHEMA " + Identifier.quote(schema, "schema name");
         return run(Operation.typed("create schema " + schema, sql, EXISTING));
