@@ -1,10 +1,13 @@
 package dev.safeops.jdbc;
 
+import dev.safeops.Outcome;
 import dev.safeops.Policy;
 import java.io.PrintWriter;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -23,20 +26,31 @@ public final class SafeDataSource implements DataSource {
 
     private final DataSource dataSource;
     private final Policy policy;
+    private final Consumer<Outcome> listener;
 
-    private SafeDataSource(DataSource dataSource, Policy policy) {
+    private SafeDataSource(DataSource dataSource, Policy policy, Consumer<Outcome> listener) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     /** Guards every connection of the data source with {@link Policy#defaults()}. */
     public static SafeDataSource wrap(DataSource dataSource) {
-        return new SafeDataSource(dataSource, Policy.defaults());
+        return wrap(dataSource, Policy.defaults());
     }
 
     /** Guards every connection of the data source with the given policy. */
     public static SafeDataSource wrap(DataSource dataSource, Policy policy) {
-        return new SafeDataSource(dataSource, policy);
+        return new SafeDataSource(dataSource, policy, outcome -> { });
+    }
+
+    /**
+     * The same data source, whose connections also give every outcome to the listener (see
+     * {@link SafeConnection#onOutcome}): the way to collect the skips of code that borrows and returns
+     * connections on its own, such as Flyway.
+     */
+    public SafeDataSource onOutcome(Consumer<Outcome> listener) {
+        return new SafeDataSource(dataSource, policy, listener);
     }
 
     public Policy policy() {
@@ -45,12 +59,18 @@ public final class SafeDataSource implements DataSource {
 
     @Override
     public SafeConnection getConnection() throws SQLException {
-        return SafeConnection.wrap(dataSource.getConnection(), policy);
+        return guarded(dataSource.getConnection());
     }
 
     @Override
     public SafeConnection getConnection(String username, String password) throws SQLException {
-        return SafeConnection.wrap(dataSource.getConnection(username, password), policy);
+        return guarded(dataSource.getConnection(username, password));
+    }
+
+    private SafeConnection guarded(Connection connection) throws SQLException {
+        SafeConnection guarded = SafeConnection.wrap(connection, policy);
+        guarded.onOutcome(listener);
+        return guarded;
     }
 
     @Override
