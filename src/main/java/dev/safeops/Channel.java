@@ -24,8 +24,13 @@ interface Channel {
 
     /** The best channel the connection supports: pipelined on pgjdbc, one statement at a time otherwise. */
     static Channel on(Connection connection) throws SQLException {
-        return PipelinedChannel.supports(connection)
-                ? new PipelinedChannel(connection)
-                : new JdbcChannel(connection);
+        try {
+            if (PipelinedChannel.supports(connection)) {
+                return new PipelinedChannel(connection);
+            }
+        } catch (LinkageError driverNotVisible) {
+            // pgjdbc lives in a class loader safe-ops cannot see (an application server's, a drivers folder)
+        }
+        return new JdbcChannel(connection);
     }
 }
