@@ -163,8 +163,9 @@ public final class SafeOps {
      * @param savepoint whether the statement ran inside a savepoint of its own, counted in
      *                  {@link Report#savepoints()}
      * @return the statement's outcome, also in {@link #report()} and given to the listener
-     * @throws SafeOpsException when the error is not tolerated, or the transaction turned out to be
-     *                          aborted
+     * @throws SafeOpsException when the error is not tolerated, the statement is several statements in
+     *                          one string (a skip would undo those that succeeded), or the transaction
+     *                          turned out to be aborted
      */
     public Outcome account(String sql, boolean savepoint, SQLException error) throws SafeOpsException {
         if (sql == null || sql.isBlank()) {
@@ -174,7 +175,22 @@ public final class SafeOps {
         if (savepoint) {
             recorder.savepointsSent(1);
         }
-        return guard.settle(Operation.statement(sql.strip(), null), error);
+        Operation operation = Operation.statement(sql.strip(), null);
+        if (error != null && severalStatements(sql)) {
+            throw new SafeOpsException("safe-ops: several statements sent as one failed with SQLSTATE "
+                    + error.getSQLState() + ": " + Judge.serverMessage(error) + " — not tolerated: skipping would "
+                    + "also undo the statements of the string that succeeded. Send them one per call.\n  statement: "
+                    + sql, error.getSQLState(), sql, operation.description(), null, error);
+        }
+        return guard.settle(operation, error);
+    }
+
+    private static boolean severalStatements(String sql) {
+        try {
+            return Script.parse("statement", sql).size() > 1;
+        } catch (InvalidScriptException unreadable) {
+            return false; // not readable as a script (a psql meta-command, say): judged as one statement
+        }
     }
 
     public Outcome createSchema(String schema) throws SafeOpsException {

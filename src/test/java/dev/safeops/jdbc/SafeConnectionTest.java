@@ -229,6 +229,17 @@ class SafeConnectionTest {
     }
 
     @Test
+    void severalStatementsInOneStringAreNeverSkippedWhole() throws SQLException {
+        try (SafeConnection connection = inTransaction(); Statement statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.execute("ALTER TABLE users ADD COLUMN a int; " + MISSING))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> assertThat(e.getSQLState()).isEqualTo("42P01"));
+            statement.execute("ALTER TABLE users ADD COLUMN b int");
+            connection.commit();
+        }
+        assertThat(Tables.columnsOf(db, "users")).containsExactly("id", "email", "b");
+    }
+
+    @Test
     void autocommitStatementsAreJudgedWithoutSavepoints() throws SQLException {
         try (SafeConnection connection = SafeConnection.wrap(db.connect()); Statement statement = connection.createStatement()) {
             assertThat(statement.execute(MISSING)).isFalse();
