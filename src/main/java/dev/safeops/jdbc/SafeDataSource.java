@@ -2,6 +2,7 @@ package dev.safeops.jdbc;
 
 import dev.safeops.Outcome;
 import dev.safeops.Policy;
+import dev.safeops.jdbc.internal.Unwrapping;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -100,12 +101,12 @@ public final class SafeDataSource implements DataSource {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : dataSource.unwrap(iface);
+        return Unwrapping.unwrap(this, dataSource, iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || dataSource.isWrapperFor(iface);
+        return Unwrapping.isWrapperFor(this, dataSource, iface);
     }
 
     @Override

@@ -27,11 +27,11 @@ public abstract class ResultSetWrapper implements ResultSet {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+        return Unwrapping.unwrap(this, delegate, iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+        return Unwrapping.isWrapperFor(this, delegate, iface);
     }
 }

@@ -78,33 +78,13 @@ public final class StatementGuard {
             return Guarded.ran(call.call());
         }
         SafeOps current = currentUnit();
-        if (connection.getAutoCommit()) {
-            unitEnded = true;
-            T value;
-            try {
-                value = call.call();
-            } catch (SQLException e) {
-                return Guarded.skip(current.account(sql, false, e));
-            }
-            current.account(sql, false, null);
-            return Guarded.ran(value);
+        boolean transaction = !connection.getAutoCommit();
+        if (!transaction) {
+            unitEnded = true; // in autocommit mode every statement is a transaction of its own
         }
-        Object savepoint = savepoints.enter();
-        T value;
-        try {
-            value = call.call();
-        } catch (SQLException e) {
-            try {
-                savepoints.failed(savepoint);
-            } catch (SQLException undo) {
-                e.addSuppressed(undo);
-                throw e;
-            }
-            return Guarded.skip(current.account(sql, true, e));
-        }
-        savepoints.succeeded(savepoint);
-        current.account(sql, true, null);
-        return Guarded.ran(value);
+        Attempt<T> attempt = attempt(call, transaction);
+        Outcome outcome = current.account(sql, transaction, attempt.error());
+        return attempt.error() == null ? Guarded.ran(attempt.value()) : Guarded.skip(outcome);
     }
 
     /**
@@ -114,26 +94,42 @@ public final class StatementGuard {
      */
     long[] runBatch(List<String> statements, SqlCall<long[]> send) throws SQLException {
         SafeOps current = currentUnit();
-        Object savepoint = savepoints.enter();
-        long[] counts;
-        try {
-            counts = send.call();
-        } catch (SQLException e) {
-            try {
-                savepoints.failed(savepoint);
-            } catch (SQLException undo) {
-                e.addSuppressed(undo);
-                throw e;
-            }
+        Attempt<long[]> attempt = attempt(send, true);
+        if (attempt.error() != null) {
             return null;
         }
-        savepoints.succeeded(savepoint);
         boolean first = true;
         for (String sql : statements) {
             current.account(sql, first, null);
             first = false;
         }
-        return counts;
+        return attempt.value();
+    }
+
+    /** The driver's result, or the error of a call that was undone (in its savepoint, when it had one). */
+    private record Attempt<T>(T value, SQLException error) {
+    }
+
+    private <T> Attempt<T> attempt(SqlCall<T> call, boolean inSavepoint) throws SQLException {
+        Object savepoint = inSavepoint ? savepoints.enter() : null;
+        T value;
+        try {
+            value = call.call();
+        } catch (SQLException e) {
+            if (inSavepoint) {
+                try {
+                    savepoints.failed(savepoint);
+                } catch (SQLException undo) {
+                    e.addSuppressed(undo);
+                    throw e;
+                }
+            }
+            return new Attempt<>(null, e);
+        }
+        if (inSavepoint) {
+            savepoints.succeeded(savepoint);
+        }
+        return new Attempt<>(value, null);
     }
 
     private static boolean passesThrough(String sql) {

@@ -283,12 +283,12 @@ public abstract class StatementWrapper implements Statement {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : statement.unwrap(iface);
+        return Unwrapping.unwrap(this, statement, iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || statement.isWrapperFor(iface);
+        return Unwrapping.isWrapperFor(this, statement, iface);
     }
 
     @Override
