@@ -250,6 +250,19 @@ class SafeConnectionTest {
     }
 
     @Test
+    void anAutocommitBatchRunsItsStatementsOneByOneAndSkipsTheMissingTable() throws SQLException {
+        try (SafeConnection connection = SafeConnection.wrap(db.connect()); Statement statement = connection.createStatement()) {
+            statement.addBatch("INSERT INTO users (email) VALUES ('a@example.com')");
+            statement.addBatch(MISSING);
+            statement.addBatch("INSERT INTO users (email) VALUES ('b@example.com')");
+
+            assertThat(statement.executeBatch()).containsExactly(1, 0, 1);
+            assertThat(statement.getWarnings().getSQLState()).isEqualTo("42P01");
+        }
+        assertThat(Tables.strings(db, "SELECT count(*) FROM users")).containsExactly("2");
+    }
+
+    @Test
     void theCallersOwnSavepointsKeepWorking() throws SQLException {
         try (SafeConnection connection = inTransaction(); Statement statement = connection.createStatement()) {
             statement.execute("ALTER TABLE users ADD COLUMN a int");
