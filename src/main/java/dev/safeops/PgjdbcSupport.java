@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Whether a connection can take the pipelined channel: pgjdbc is visible to safe-ops, the
  * connection is (or wraps) one of its connections, and its internal API has the shapes
- * {@link PipelinedChannel} was compiled against (they changed within 42.2.x). Everything is looked
+ * {@link PipelinedChannel} was compiled against (they changed within 42.2.x: 42.2.10 still hands rows over as byte[][], 42.2.16 as Tuple). Everything is looked
  * up by name, so this class loads, and answers "no", without pgjdbc or with another version of it.
  */
 final class PgjdbcSupport {
@@ -38,7 +38,7 @@ final class PgjdbcSupport {
             baseConnection.getMethod("getAutosave");
             baseConnection.getMethod("setAutosave", load("org.postgresql.jdbc.AutoSave", loader));
             resultHandler.getMethod("handleResultRows", query, arrayOf(field), List.class, resultCursor);
-            // 42.2.0 to 42.2.4 pass rows as byte[][] and update counts as int: those cannot pipeline.
+            // Older 42.2 releases pass rows as byte[][] (the oldest also counts as int): plain JDBC for them.
             resultHandler.getMethod("handleCommandStatus", String.class, long.class, long.class);
             load("org.postgresql.core.Tuple", loader).getMethod("get", int.class);
             queryExecutor.getMethod("wrap", List.class);
