@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Whether a connection can take the pipelined channel: pgjdbc is visible to safe-ops, the
  * connection is (or wraps) one of its connections, and its internal API has the shapes
- * {@link PipelinedChannel} was compiled against (they changed within 42.2.x: 42.2.10 still hands rows over as byte[][], 42.2.16 as Tuple). Everything is looked
+ * {@link PipelinedChannel} was compiled against (they changed within 42.2.x: 42.2.10 still hands
+ * rows over as byte[][], 42.2.16 as Tuple). Everything is looked
  * up by name, so this class loads, and answers "no", without pgjdbc or with another version of it.
  */
 final class PgjdbcSupport {
