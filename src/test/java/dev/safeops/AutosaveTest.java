@@ -10,6 +10,8 @@ import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.PGConnection;
 import org.postgresql.jdbc.AutoSave;
 
@@ -36,21 +38,11 @@ class AutosaveTest {
         Schema.reset(db, "CREATE TABLE t (id int)");
     }
 
-    @Test
-    void skipsAndAppliesAsUsualWithAutosaveAlwaysAndCleanupSavepoints() throws SQLException {
-        try (Connection connection = connect("always", "true")) {
-            Report report = SafeOps.on(connection).run(SCRIPT);
-            connection.commit();
-
-            assertThat(report.applied()).isEqualTo(3);
-            assertThat(report.skipped()).isEqualTo(2);
-        }
-        assertThat(Schema.columnsOf(db, "t")).containsExactly("id", "a", "b", "c");
-    }
-
-    @Test
-    void skipsAndAppliesAsUsualWithAutosaveAlwaysAndCleanupSavepointsBehindAWrapper() throws SQLException {
-        try (Connection connection = HiddenDriver.hide(connect("always", "true"))) {
+    @ParameterizedTest(name = "driver hidden behind a wrapper: {0}")
+    @ValueSource(booleans = {false, true})
+    void skipsAndAppliesAsUsualWithAutosaveAlwaysAndCleanupSavepoints(boolean hidden) throws SQLException {
+        Connection pgjdbc = connect("always", "true");
+        try (Connection connection = hidden ? HiddenDriver.hide(pgjdbc) : pgjdbc) {
             Report report = SafeOps.on(connection).run(SCRIPT);
             connection.commit();
 

@@ -2,18 +2,13 @@ package dev.safeops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.safeops.bench.Database;
-import dev.safeops.bench.LatencyProxy;
 import dev.safeops.testing.TestDatabase;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,19 +27,8 @@ class BytesSentTest {
             .mapToObj(i -> "ALTER TABLE missing_" + i + " ADD COLUMN c int;\n").collect(Collectors.joining())
             + "INSERT INTO big (v) VALUES ('" + "x".repeat(5 << 20) + "');\n";
 
-    private static Database database;
-    private static LatencyProxy proxy;
-
-    @BeforeAll
-    static void startProxy() throws IOException {
-        database = Database.at(db.jdbcUrl(), db.user(), db.password());
-        proxy = LatencyProxy.start(database.host(), database.port(), Duration.ZERO);
-    }
-
-    @AfterAll
-    static void stopProxy() {
-        proxy.close();
-    }
+    @RegisterExtension
+    static final ThroughProxy proxy = new ThroughProxy(db);
 
     @BeforeEach
     void oneTable() throws SQLException {
@@ -74,9 +58,7 @@ class BytesSentTest {
     }
 
     private static Report run(Session session) throws SQLException {
-        try (Connection connection = database.connectThrough(proxy)) {
-            connection.setAutoCommit(false);
-            proxy.reset();
+        try (Connection connection = proxy.connectInTransaction(Map.of())) {
             Report report = session.on(connection).run(Script.parse("skips-then-large.sql", SCRIPT));
             connection.commit();
             return report;

@@ -3,20 +3,14 @@ package dev.safeops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.safeops.bench.Database;
-import dev.safeops.bench.LatencyProxy;
 import dev.safeops.testing.TestDatabase;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,19 +33,8 @@ class RefusalTest {
         PIPELINED_PGJDBC, PGJDBC_SIMPLE_QUERY_MODE, DRIVER_HIDDEN_BEHIND_A_WRAPPER
     }
 
-    private static Database database;
-    private static LatencyProxy proxy;
-
-    @BeforeAll
-    static void startProxy() throws IOException {
-        database = Database.at(db.jdbcUrl(), db.user(), db.password());
-        proxy = LatencyProxy.start(database.host(), database.port(), Duration.ZERO);
-    }
-
-    @AfterAll
-    static void stopProxy() {
-        proxy.close();
-    }
+    @RegisterExtension
+    static final ThroughProxy proxy = new ThroughProxy(db);
 
     @BeforeEach
     void oneTable() throws SQLException {
@@ -141,13 +124,10 @@ class RefusalTest {
 
     /** A connection of that kind through the proxy, autocommit off, nothing counted yet. */
     private static Connection inTransaction(Kind kind) throws SQLException {
-        Connection connection = switch (kind) {
-            case PIPELINED_PGJDBC -> database.connectThrough(proxy);
-            case PGJDBC_SIMPLE_QUERY_MODE -> database.connectThrough(proxy, Map.of("preferQueryMode", "simple"));
-            case DRIVER_HIDDEN_BEHIND_A_WRAPPER -> HiddenDriver.hide(database.connectThrough(proxy));
+        return switch (kind) {
+            case PIPELINED_PGJDBC -> proxy.connectInTransaction(Map.of());
+            case PGJDBC_SIMPLE_QUERY_MODE -> proxy.connectInTransaction(Map.of("preferQueryMode", "simple"));
+            case DRIVER_HIDDEN_BEHIND_A_WRAPPER -> HiddenDriver.hide(proxy.connectInTransaction(Map.of()));
         };
-        connection.setAutoCommit(false);
-        proxy.reset();
-        return connection;
     }
 }
