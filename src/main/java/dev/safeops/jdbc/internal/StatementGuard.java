@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * work, through {@link SafeOps#account}, so the judgement is exactly that of {@code SafeOps.execute}.
  *
  * <p>Memory stays bounded however long the connection lives: only the current unit of work (one
- * transaction) keeps outcomes; the listener sees all of them.
+ * transaction) keeps outcomes, through {@link SafeOps#startUnitOfWork()}; the listener sees all of
+ * them.
  */
 public final class StatementGuard {
 
@@ -29,8 +30,7 @@ public final class StatementGuard {
     private final Policy policy;
     private final Savepoints savepoints;
     private final WrapperClasses classes;
-    private Consumer<Outcome> listener = outcome -> { };
-    private SafeOps unit;
+    private final SafeOps unit;
     private boolean unitEnded;
 
     StatementGuard(Connection connection, Policy policy, Savepoints savepoints, WrapperClasses classes) {
@@ -38,7 +38,7 @@ public final class StatementGuard {
         this.policy = policy;
         this.savepoints = savepoints;
         this.classes = classes;
-        this.unit = newUnit();
+        this.unit = SafeOps.on(connection, policy);
     }
 
     Policy policy() {
@@ -55,13 +55,13 @@ public final class StatementGuard {
 
     Report startUnitOfWork() {
         Report ended = unit.report();
-        unit = newUnit();
+        unit.startUnitOfWork();
         unitEnded = false;
         return ended;
     }
 
     void onOutcome(Consumer<Outcome> listener) {
-        this.listener = Objects.requireNonNull(listener, "listener");
+        unit.onOutcome(Objects.requireNonNull(listener, "listener"));
     }
 
     /** The transaction ended: the next guarded statement begins a new unit of work. */
@@ -145,13 +145,9 @@ public final class StatementGuard {
 
     private SafeOps currentUnit() {
         if (unitEnded) {
-            unit = newUnit();
+            unit.startUnitOfWork();
             unitEnded = false;
         }
         return unit;
-    }
-
-    private SafeOps newUnit() {
-        return SafeOps.on(connection, policy).onOutcome(outcome -> listener.accept(outcome));
     }
 }
