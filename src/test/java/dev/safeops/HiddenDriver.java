@@ -5,13 +5,13 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 
 /** Connections that do not reveal their driver, as some pools' and tracers' wrappers do. */
-final class HiddenDriver {
+public final class HiddenDriver {
 
     private HiddenDriver() {
     }
 
     /** The same connection, but it no longer admits to wrapping a pgjdbc connection. */
-    static Connection hide(Connection connection) {
+    public static Connection hide(Connection connection) {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("isWrapperFor")) {

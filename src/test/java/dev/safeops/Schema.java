@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads and resets the test database's schema from a connection of its own. */
-final class Schema {
+public final class Schema {
 
     private Schema() {
     }
 
     /** Drops everything in public and runs the given DDL, committed. */
-    static void reset(TestDatabase db, String ddl) throws SQLException {
+    public static void reset(TestDatabase db, String ddl) throws SQLException {
         try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
             statement.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
             statement.execute("DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace "
@@ -31,7 +31,7 @@ final class Schema {
         }
     }
 
-    static List<String> columnsOf(TestDatabase db, String table) throws SQLException {
+    public static List<String> columnsOf(TestDatabase db, String table) throws SQLException {
         return strings(db, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
                 + "AND table_name = ? ORDER BY ordinal_position", table);
     }
@@ -74,7 +74,7 @@ final class Schema {
                 """);
     }
 
-    static List<String> strings(TestDatabase db, String sql, String... parameters) throws SQLException {
+    public static List<String> strings(TestDatabase db, String sql, String... parameters) throws SQLException {
         try (Connection connection = db.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setString(i + 1, parameters[i]);

@@ -2,6 +2,7 @@ package dev.safeops.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.safeops.Schema;
 import dev.safeops.testing.TestDatabase;
 import java.io.File;
 import java.net.MalformedURLException;
@@ -27,7 +28,7 @@ class ClassLoadersTest {
 
     @BeforeEach
     void emptySchema() throws SQLException {
-        Tables.reset(db, "");
+        Schema.reset(db, "");
     }
 
     @Test

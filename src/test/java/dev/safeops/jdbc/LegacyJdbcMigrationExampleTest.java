@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safeops.Report;
 import dev.safeops.examples.LegacyJdbcMigration;
+import dev.safeops.Schema;
 import dev.safeops.testing.TestDatabase;
 import java.sql.SQLException;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +19,7 @@ class LegacyJdbcMigrationExampleTest {
 
     @BeforeEach
     void coreTablesWithoutOptionalModules() throws SQLException {
-        Tables.reset(db, """
+        Schema.reset(db, """
                 CREATE TABLE users (id bigint PRIMARY KEY);
                 CREATE TABLE content (id bigint PRIMARY KEY, user_id bigint);
                 """);
@@ -34,8 +35,8 @@ class LegacyJdbcMigrationExampleTest {
 
         assertThat(report.applied()).isEqualTo(4);
         assertThat(report.skipped()).isEqualTo(2);
-        assertThat(Tables.columnsOf(db, "users")).containsExactly("id", "password");
-        assertThat(Tables.columnsOf(db, "content")).containsExactly("id", "user_id", "project_id");
+        assertThat(Schema.columnsOf(db, "users")).containsExactly("id", "password");
+        assertThat(Schema.columnsOf(db, "content")).containsExactly("id", "user_id", "project_id");
     }
 
     @Test
@@ -46,6 +47,6 @@ class LegacyJdbcMigrationExampleTest {
         LegacyJdbcMigration.main(new String[] {url});
         LegacyJdbcMigration.main(new String[] {url});
 
-        assertThat(Tables.strings(db, "SELECT password FROM users")).containsExactly("!");
+        assertThat(Schema.strings(db, "SELECT password FROM users")).containsExactly("!");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.safeops.Outcome;
 import dev.safeops.Policy;
 import dev.safeops.Report;
+import dev.safeops.Schema;
 import dev.safeops.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,12 +25,12 @@ class SafeConnectionIncidentTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    private static final List<String> MIGRATION = Arrays.stream(Tables.incidentResource("incident-1.sql").split(";\n"))
+    private static final List<String> MIGRATION = Arrays.stream(IncidentOne.migration().split(";\n"))
             .map(String::strip).filter(s -> !s.isEmpty()).toList();
 
     @BeforeEach
     void productionWithoutTheOptionalModules() throws SQLException {
-        Tables.reset(db, Tables.incidentResource("incident-1-schema.sql"));
+        Schema.reset(db, IncidentOne.schema());
     }
 
     /** The incident's migration, unchanged: one Statement.execute per statement, then an insert. */
@@ -60,11 +61,11 @@ class SafeConnectionIncidentTest {
             legacyMigration(connection);
         }
 
-        assertThat(Tables.columnsOf(db, "users")).contains("password");
-        assertThat(Tables.columnsOf(db, "content")).contains("project_id");
-        assertThat(Tables.columnsOf(db, "community_posts")).contains("pinned");
-        assertThat(Tables.columnsOf(db, "documents")).contains("version");
-        assertThat(Tables.strings(db, "SELECT email FROM users")).containsExactly("ada@example.com");
+        assertThat(Schema.columnsOf(db, "users")).contains("password");
+        assertThat(Schema.columnsOf(db, "content")).contains("project_id");
+        assertThat(Schema.columnsOf(db, "community_posts")).contains("pinned");
+        assertThat(Schema.columnsOf(db, "documents")).contains("version");
+        assertThat(Schema.strings(db, "SELECT email FROM users")).containsExactly("ada@example.com");
     }
 
     @Test

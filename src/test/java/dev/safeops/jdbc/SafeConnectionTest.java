@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.safeops.Outcome;
 import dev.safeops.SafeOpsException;
+import dev.safeops.Schema;
 import dev.safeops.testing.TestDatabase;
 import java.io.StringReader;
 import java.sql.CallableStatement;
@@ -32,7 +33,7 @@ class SafeConnectionTest {
 
     @BeforeEach
     void coreTables() throws SQLException {
-        Tables.reset(db, "CREATE TABLE users (id bigserial PRIMARY KEY, email text UNIQUE)");
+        Schema.reset(db, "CREATE TABLE users (id bigserial PRIMARY KEY, email text UNIQUE)");
     }
 
     private static SafeConnection inTransaction() throws SQLException {
@@ -75,7 +76,7 @@ class SafeConnectionTest {
             assertThat(connection.report().applied()).isEqualTo(4);
             assertThat(connection.report().savepoints()).isEqualTo(4);
         }
-        assertThat(Tables.columnsOf(db, "users")).containsExactly("id", "email", "a", "b");
+        assertThat(Schema.columnsOf(db, "users")).containsExactly("id", "email", "a", "b");
     }
 
     @Test
@@ -125,7 +126,7 @@ class SafeConnectionTest {
             assertThat(connection.report().applied()).isEqualTo(3);
             assertThat(connection.report().skipped()).isEqualTo(1);
         }
-        assertThat(Tables.strings(db, "SELECT count(*) FROM users")).containsExactly("3");
+        assertThat(Schema.strings(db, "SELECT count(*) FROM users")).containsExactly("3");
     }
 
     @Test
@@ -170,7 +171,7 @@ class SafeConnectionTest {
             assertThat(connection.report().applied()).isEqualTo(2);
             assertThat(connection.report().skipped()).isEqualTo(1);
         }
-        assertThat(Tables.columnsOf(db, "users")).containsExactly("id", "email", "a", "b");
+        assertThat(Schema.columnsOf(db, "users")).containsExactly("id", "email", "a", "b");
     }
 
     @Test
@@ -199,8 +200,8 @@ class SafeConnectionTest {
             assertThat(connection.report().applied()).isEqualTo(2);
             assertThat(connection.report().skipped()).isEqualTo(1);
         }
-        assertThat(Tables.columnsOf(db, "users")).containsExactly("id", "email", "after");
-        assertThat(Tables.strings(db, "SELECT email FROM users")).containsExactly("a@example.com");
+        assertThat(Schema.columnsOf(db, "users")).containsExactly("id", "email", "after");
+        assertThat(Schema.strings(db, "SELECT email FROM users")).containsExactly("a@example.com");
     }
 
     @Test
@@ -225,7 +226,7 @@ class SafeConnectionTest {
             statement.execute("ALTER TABLE users ADD COLUMN b int");
             connection.commit();
         }
-        assertThat(Tables.columnsOf(db, "users")).containsExactly("id", "email", "a", "b");
+        assertThat(Schema.columnsOf(db, "users")).containsExactly("id", "email", "a", "b");
     }
 
     @Test
@@ -236,7 +237,7 @@ class SafeConnectionTest {
             statement.execute("ALTER TABLE users ADD COLUMN b int");
             connection.commit();
         }
-        assertThat(Tables.columnsOf(db, "users")).containsExactly("id", "email", "b");
+        assertThat(Schema.columnsOf(db, "users")).containsExactly("id", "email", "b");
     }
 
     @Test
@@ -259,7 +260,7 @@ class SafeConnectionTest {
             assertThat(statement.executeBatch()).containsExactly(1, 0, 1);
             assertThat(statement.getWarnings().getSQLState()).isEqualTo("42P01");
         }
-        assertThat(Tables.strings(db, "SELECT count(*) FROM users")).containsExactly("2");
+        assertThat(Schema.strings(db, "SELECT count(*) FROM users")).containsExactly("2");
     }
 
     @Test
@@ -276,7 +277,7 @@ class SafeConnectionTest {
             connection.releaseSavepoint(mine);
             connection.commit();
         }
-        assertThat(Tables.columnsOf(db, "users")).containsExactly("id", "email", "a", "c");
+        assertThat(Schema.columnsOf(db, "users")).containsExactly("id", "email", "a", "c");
     }
 
     @Test
@@ -329,7 +330,7 @@ class SafeConnectionTest {
 
             assertThat(rows).isEqualTo(2);
         }
-        assertThat(Tables.strings(db, "SELECT count(*) FROM users")).containsExactly("2");
+        assertThat(Schema.strings(db, "SELECT count(*) FROM users")).containsExactly("2");
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.safeops.Outcome;
 import dev.safeops.Policy;
+import dev.safeops.Schema;
 import dev.safeops.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -32,7 +33,7 @@ class SafeDataSourceTest {
 
     @BeforeEach
     void emptySchema() throws SQLException {
-        Tables.reset(db, "");
+        Schema.reset(db, "");
     }
 
     private static PGSimpleDataSource driverDataSource() {
@@ -103,9 +104,9 @@ class SafeDataSourceTest {
         assertThat(result.success).isTrue();
         assertThat(result.migrationsExecuted).isEqualTo(2);
         assertThat(skipped).extracting(Outcome::sql).containsExactly(MISSING);
-        assertThat(Tables.columnsOf(db, "users")).containsExactly("id", "email", "password");
-        assertThat(Tables.columnsOf(db, "content")).containsExactly("id", "user_id", "project_id");
-        assertThat(Tables.strings(db, "SELECT email FROM users ORDER BY id")).containsExactly("ada@example.com",
+        assertThat(Schema.columnsOf(db, "users")).containsExactly("id", "email", "password");
+        assertThat(Schema.columnsOf(db, "content")).containsExactly("id", "user_id", "project_id");
+        assertThat(Schema.strings(db, "SELECT email FROM users ORDER BY id")).containsExactly("ada@example.com",
                 "grace@example.com");
     }
 }
