@@ -44,6 +44,18 @@ class ClassLoadersTest {
     }
 
     @Test
+    void aDriverInAParentClassLoaderIsGuardedAsInAnApplicationServer() throws Exception {
+        try (URLClassLoader server = loader(ClassLoadersTest::isDriver, ClassLoader.getPlatformClassLoader());
+             URLClassLoader application = loader(entry -> !isDriver(entry), server)) {
+            Object result = application.loadClass(IsolatedScenario.class.getName())
+                    .getMethod("skipAndUnwrap", ClassLoader.class, String.class, String.class, String.class)
+                    .invoke(null, server, db.jdbcUrl(), db.user(), db.password());
+
+            assertThat(result).isEqualTo("skipped=1 driverClassFromDriverLoader=true unwrapped=true");
+        }
+    }
+
+    @Test
     void wrappingWithoutByteBuddyNamesTheMissingDependency() throws Exception {
         try (URLClassLoader application = loader(entry -> !entry.contains("byte-buddy"),
                 ClassLoader.getPlatformClassLoader())) {
