@@ -16,6 +16,8 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SafeConnection where safe-ops and the driver live in different class loaders (an application
@@ -50,6 +52,20 @@ class ClassLoadersTest {
             Object result = application.loadClass(IsolatedScenario.class.getName())
                     .getMethod("skipAndUnwrap", ClassLoader.class, String.class, String.class, String.class)
                     .invoke(null, server, db.jdbcUrl(), db.user(), db.password());
+
+            assertThat(result).isEqualTo("skipped=1 driverClassFromDriverLoader=true unwrapped=true");
+        }
+    }
+
+    @ParameterizedTest(name = "pgjdbc {0}")
+    @ValueSource(strings = {"42.2.0", "42.7.14"})
+    void theOldestAndNewestPgjdbcAreGuarded(String version) throws Exception {
+        Path jar = Path.of(System.getProperty("safeops.pgjdbc.jars", "target/pgjdbc"), "postgresql-" + version + ".jar");
+        try (URLClassLoader application = loader(entry -> !isDriver(entry), ClassLoader.getPlatformClassLoader());
+             URLClassLoader drivers = new URLClassLoader(new URL[] {jar.toUri().toURL()}, application)) {
+            Object result = application.loadClass(IsolatedScenario.class.getName())
+                    .getMethod("skipAndUnwrap", ClassLoader.class, String.class, String.class, String.class)
+                    .invoke(null, drivers, db.jdbcUrl(), db.user(), db.password());
 
             assertThat(result).isEqualTo("skipped=1 driverClassFromDriverLoader=true unwrapped=true");
         }
