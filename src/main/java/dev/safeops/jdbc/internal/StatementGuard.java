@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * Internal. Guards the statements of one wrapped connection: each runs inside its own savepoint (in
- * a transaction) and its outcome is judged and recorded by a {@link SafeOps} of the current unit of
- * work, through {@link SafeOps#account}, so the judgement is exactly that of {@code SafeOps.execute}.
+ * a transaction) and its outcome is judged and recorded by the connection's {@link SafeOps}, through
+ * {@link SafeOps#account}, so the judgement is exactly that of {@code SafeOps.execute}.
  *
  * <p>Memory stays bounded however long the connection lives: only the current unit of work (one
  * transaction) keeps outcomes, through {@link SafeOps#startUnitOfWork()}; the listener sees all of
