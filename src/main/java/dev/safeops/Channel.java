@@ -3,10 +3,15 @@ package dev.safeops;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends statements to the server. Kept apart from classification and reporting so that the same
  * guard runs over plain JDBC, a pipelined wire protocol, or a wrapped connection.
+ *
+ * <p>This type and {@link PgjdbcSupport} name no pgjdbc class: choosing a channel must work when
+ * pgjdbc is absent or of a version whose internals differ.
  */
 interface Channel {
 
@@ -17,15 +22,23 @@ interface Channel {
     Exchange send(List<String> statements) throws SQLException;
 
     /**
-     * Whether the connection is known, without asking the server, to be in an aborted transaction.
-     * A channel that cannot know says {@code false}; the first statement then fails with 25P02.
+     * Whether the connection's transaction is aborted (every statement but a rollback fails with
+     * 25P02), found out without changing anything: from the driver's bookkeeping, or with a
+     * statement that reads nothing and writes nothing.
      */
-    boolean knownAborted() throws SQLException;
+    boolean aborted() throws SQLException;
 
-    /** The best channel the connection supports: pipelined on pgjdbc, one statement at a time otherwise. */
+    /** The best channel the connection supports: pipelined on a pgjdbc it knows, one statement at a time otherwise. */
     static Channel on(Connection connection) throws SQLException {
-        return PipelinedChannel.supports(connection)
-                ? new PipelinedChannel(connection)
-                : new JdbcChannel(connection);
+        if (PgjdbcSupport.pipelines(connection)) {
+            try {
+                return new PipelinedChannel(connection);
+            } catch (LinkageError e) {
+                // pgjdbc's internals are not what safe-ops was compiled against: plain JDBC works with any driver.
+                Logger log = LoggerFactory.getLogger(SafeOps.class);
+                log.debug("safe-ops cannot pipeline over this pgjdbc ({}); one statement per round trip", e.toString());
+            }
+        }
+        return new JdbcChannel(connection);
     }
 }

@@ -1,5 +1,7 @@
 package dev.safeops;
 
+import dev.safeops.SafeOpsException.After;
+import dev.safeops.SafeOpsException.Kind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -7,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runs operations so that a tolerated error can never poison the caller's transaction.
@@ -18,6 +22,9 @@ import java.util.List;
  * window behind the rollback. A skip therefore costs one extra round trip, or two when the catalog
  * has to confirm it. In autocommit mode each statement is its own transaction and needs no
  * savepoint.
+ *
+ * <p>Everything that can be refused from the statements' text is refused before anything is sent,
+ * for a whole script at once, and so is an aborted transaction.
  */
 final class Guard {
 
@@ -34,8 +41,33 @@ final class Guard {
      * costs its statements plus a SAVEPOINT and a RELEASE (84 operations with a savepoint each).
      */
     static final int DRIVER_QUERIES_PER_ROUND_TRIP = 255;
-    /** A long script must not be held in memory twice, nor a huge statement resent after every skip. */
-    static final int WINDOW_CHARACTERS = 1 << 20;
+    /**
+     * Statement bytes per window. Any statement may answer with output of any size (notices from a
+     * DO block, rows from a statement that does not look like a query); while the server writes
+     * that output and the client has not started reading, the server reads nothing. Everything the
+     * client writes after such a statement must therefore fit in the socket buffers between them
+     * (tens of kilobytes on every common system), or both would wait for each other forever. A
+     * larger statement travels in a window of its own, behind nothing that could answer at length.
+     * The bound also keeps what a skip makes the guard resend small: nothing is resent but the
+     * rest of one window.
+     */
+    static final int WINDOW_BYTES = 32 * 1024;
+
+    /**
+     * A statement with where it comes from: its location, and its script and index there (the
+     * script is null, and the index -1, for {@code execute} and typed operations).
+     */
+    record Step(Operation operation, Location location, String script, int index) {
+
+        Step {
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(location, "location");
+        }
+
+        String sql() {
+            return operation.sql();
+        }
+    }
 
     private final Connection connection;
     private final Channel channel;
@@ -44,12 +76,12 @@ final class Guard {
     private final int groupSize;
     private final int windowOperations;
 
-    Guard(Connection connection, Channel channel, Policy policy, Recorder recorder, int groupSize) {
+    Guard(Connection connection, Channel channel, Policy policy, Recorder recorder, Settings settings) {
         this.connection = connection;
         this.channel = channel;
         this.judge = new Judge(policy);
         this.recorder = recorder;
-        this.groupSize = groupSize;
+        this.groupSize = settings.operationsPerSavepoint();
         this.windowOperations = windowOperations(groupSize);
     }
 
@@ -60,56 +92,112 @@ final class Guard {
         return groups == 0 ? queries - 2 : groups * groupSize;
     }
 
-    Outcome run(Operation operation) throws SafeOpsException {
-        runAll(List.of(operation).iterator());
+    Outcome run(Step step) throws SafeOpsException {
+        runAll(List.of(step));
         return recorder.last();
     }
 
-    void runAll(Iterator<Operation> operations) throws SafeOpsException {
+    /** Refuses what the steps' text or the transaction's state forbids, then runs them all. */
+    void runAll(List<Step> steps) throws SafeOpsException {
         boolean autoCommit;
         try {
-            refuseAbortedTransaction();
             autoCommit = connection.getAutoCommit();
-        } catch (SafeOpsException e) {
-            throw e;
         } catch (SQLException e) {
-            throw failure(null, e, "the connection could not be used");
+            throw new SafeOpsException(Kind.CONNECTION_LOST, "the connection could not be used: " + e.getMessage(),
+                    e.getSQLState(), null, null, steps.get(0).location(), After.CLOSED, e);
         }
+        for (Step step : steps) {
+            Optional<String> refusal = refusal(step.operation(), autoCommit);
+            if (refusal.isPresent()) {
+                throw refused(step, refusal.get(), autoCommit);
+            }
+        }
+        refuseAbortedTransaction(steps.get(0));
         if (autoCommit) {
-            while (operations.hasNext()) {
-                runAlone(operations.next());
+            for (Step step : steps) {
+                runAlone(step);
             }
         } else {
-            new Pipeline(operations).run();
+            new Pipeline(steps.iterator()).run();
         }
     }
 
-    private void refuseAbortedTransaction() throws SQLException {
-        if (channel.knownAborted()) {
-            throw new SafeOpsException("safe-ops: the transaction is already aborted (25P02 in_failed_sql_transaction): "
-                    + "an earlier statement failed outside safe-ops and PostgreSQL will refuse every further "
-                    + "statement until the transaction is rolled back. Nothing was sent. Roll the transaction back "
-                    + "(or to a savepoint taken before the failure) and run the migration again.",
-                    SqlStates.IN_FAILED_SQL_TRANSACTION, null, null, null, null);
+    /** Why safe-ops will not send this statement, if it will not; decided from its text alone. */
+    static Optional<String> refusal(Operation operation, boolean autoCommit) {
+        if (operation.transactionControl()) {
+            return Optional.of("refused transaction control statement " + operation.sql() + ": safe-ops runs inside "
+                    + "the caller's transaction and guards each statement with a savepoint, so a script must not "
+                    + "begin, end or roll back transactions itself. Remove the statement; nothing was sent");
+        }
+        if (operation.forbiddenInTransaction() && !autoCommit) {
+            return Optional.of(operation.description() + " cannot run inside a transaction block (25001 "
+                    + "active_sql_transaction), and this connection is in one. Run it on its own on a connection in "
+                    + "autocommit mode (the safe-ops command line runs such statements after the commit). It was not "
+                    + "sent");
+        }
+        StatementShape shape = StatementShape.of(operation.sql());
+        if (shape.copiesThroughTheClient()) {
+            return Optional.of("refused " + operation.description() + ": COPY … FROM STDIN and COPY … TO STDOUT "
+                    + "exchange data with the client in a protocol of their own, which would desynchronise the "
+                    + "connection; load or dump data with a separate tool. Nothing was sent");
+        }
+        return shape.driverBreakingSetting().map(setting -> "refused " + operation.description() + ": changing "
+                + setting + " makes pgjdbc close the connection (it needs UTF-8 text and ISO dates), losing the "
+                + "transaction; set it in the connection's settings instead. Nothing was sent");
+    }
+
+    private SafeOpsException refused(Step step, String reason, boolean autoCommit) {
+        String sqlState = step.operation().forbiddenInTransaction() || step.operation().transactionControl()
+                ? SqlStates.ACTIVE_SQL_TRANSACTION : SqlStates.FEATURE_NOT_SUPPORTED;
+        return new SafeOpsException(Kind.REFUSED, reason, sqlState, step.sql(), step.operation().description(),
+                step.location(), autoCommit ? After.AUTOCOMMIT : After.UNCHANGED, null);
+    }
+
+    private void refuseAbortedTransaction(Step first) throws SafeOpsException {
+        boolean aborted;
+        try {
+            aborted = channel.aborted();
+        } catch (SQLException e) {
+            throw failure(Kind.GUARD_FAILED, first, e, "the connection could not be used");
+        }
+        if (aborted) {
+            throw new SafeOpsException(Kind.REFUSED, "the transaction is already aborted (25P02 "
+                    + "in_failed_sql_transaction): an earlier statement failed outside safe-ops and PostgreSQL will "
+                    + "refuse every further statement until the transaction is rolled back. Nothing was sent. Roll "
+                    + "the transaction back (or to a savepoint taken before the failure) and run the migration again",
+                    SqlStates.IN_FAILED_SQL_TRANSACTION, null, null, first.location(), After.ABORTED, null);
         }
     }
 
     /** Autocommit: one statement, its own transaction, nothing to roll back when it fails. */
-    private void runAlone(Operation operation) throws SafeOpsException {
-        refuseTransactionControl(operation);
-        Exchange exchange = send(operation, List.of(operation.sql()));
-        if (!exchange.failed()) {
-            recorder.applied(operation);
-            return;
+    private void runAlone(Step step) throws SafeOpsException {
+        settle(step, send(step, List.of(step.sql())).error(), null);
+    }
+
+    /**
+     * Records a step whose statement has already run: applied when {@code error} is null, otherwise
+     * judged (asking the catalog where the rule needs it) and recorded as skipped, or thrown. In a
+     * transaction the statement must already be rolled back to its own savepoint.
+     *
+     * @param neverTolerated when not null, why the error must be thrown whatever the judgement
+     */
+    Outcome settle(Step step, SQLException error, String neverTolerated) throws SafeOpsException {
+        if (error == null) {
+            recorder.applied(step);
+            return recorder.last();
         }
-        Verdict verdict = judge.judge(operation, exchange.error());
+        Verdict verdict = neverTolerated != null ? Verdict.fail(neverTolerated) : judge.judge(step.operation(), error);
+        if (verdict.kind() != Verdict.Kind.FAIL && after() == After.ABORTED) {
+            verdict = Verdict.fail("the transaction is aborted: the statement was not rolled back to its savepoint");
+        }
         if (verdict.kind() == Verdict.Kind.CONFIRM) {
-            verdict = confirm(operation, verdict, List.of());
+            verdict = confirm(step, verdict, List.of());
         }
         if (verdict.kind() == Verdict.Kind.FAIL) {
-            throw failure(operation, exchange.error(), verdict.reason());
+            throw failure(Kind.NOT_TOLERATED, step, error, verdict.reason());
         }
-        recorder.skipped(operation, exchange.error().getSQLState(), verdict.reason());
+        recorder.skipped(step, error.getSQLState(), verdict.reason());
+        return recorder.last();
     }
 
     /**
@@ -120,17 +208,20 @@ final class Guard {
      * whole group is rolled back and replayed one operation per savepoint, so outcomes are the same
      * as without groups; the price is one more round trip per failing group, and statements of that
      * group that had succeeded run twice (harmless for DDL, visible for non-transactional effects
-     * such as sequence increments).
+     * such as sequence increments). An error that ends the session is never replayed: it is
+     * reported at the statement that caused it.
      */
     private final class Pipeline {
-        private final Iterator<Operation> source;
-        private final Deque<Operation> window = new ArrayDeque<>();
+        private final Iterator<Step> source;
+        private final Deque<Step> window = new ArrayDeque<>();
+        /** The next step, taken from the source but left out of a window that it would make too large. */
+        private Step next;
         /** How many operations at the head of the window must each get their own savepoint (a replayed group). */
         private int alone;
         /** Statements that must go first in the next round trip: the rollback of a tolerated failure. */
         private List<String> pending = List.of();
 
-        Pipeline(Iterator<Operation> source) {
+        Pipeline(Iterator<Step> source) {
             this.source = source;
         }
 
@@ -146,43 +237,37 @@ final class Guard {
 
         /**
          * Takes operations up to the bounds. A statement that returns rows ends the window, since
-         * its rows could be of any size; one PostgreSQL refuses in a transaction is refused before
-         * anything behind it is sent.
+         * its rows could be of any size; a statement that would take the window past
+         * {@link #WINDOW_BYTES} starts the next one.
          */
-        private boolean fill() throws SafeOpsException {
-            int characters = window.stream().mapToInt(o -> o.sql().length()).sum();
-            while (window.size() < windowOperations && characters < WINDOW_CHARACTERS && source.hasNext()) {
-                Operation next = source.next();
-                if (next.forbiddenInTransaction()) {
-                    drain();
-                    throw refusedInTransaction(next);
+        private boolean fill() {
+            long bytes = window.stream().mapToLong(step -> utf8Length(step.sql())).sum();
+            while (window.size() < windowOperations && (next != null || source.hasNext())) {
+                Step candidate = next != null ? next : source.next();
+                long size = utf8Length(candidate.sql());
+                if (!window.isEmpty() && bytes + size > WINDOW_BYTES) {
+                    next = candidate;
+                    break;
                 }
-                refuseTransactionControl(next);
-                window.add(next);
-                characters += next.sql().length();
-                if (next.returnsRows()) {
+                next = null;
+                window.add(candidate);
+                bytes += size;
+                if (candidate.operation().returnsRows() || bytes > WINDOW_BYTES) {
                     break;
                 }
             }
             return !window.isEmpty();
         }
 
-        /** Runs what is already in the window before refusing the operation that follows it. */
-        private void drain() throws SafeOpsException {
-            while (!window.isEmpty()) {
-                sendWindow();
-            }
-        }
-
         /** The window cut into runs that share one savepoint. */
-        private List<List<Operation>> units() {
-            List<List<Operation>> units = new ArrayList<>();
-            List<Operation> current = new ArrayList<>();
+        private List<List<Step>> units() {
+            List<List<Step>> units = new ArrayList<>();
+            List<Step> current = new ArrayList<>();
             int index = 0;
-            for (Operation operation : window) {
+            for (Step step : window) {
                 int limit = index++ < alone ? 1 : groupSize;
-                current.add(operation);
-                if (current.size() >= limit || operation.returnsRows()) {
+                current.add(step);
+                if (current.size() >= limit || step.operation().returnsRows()) {
                     units.add(current);
                     current = new ArrayList<>();
                 }
@@ -194,37 +279,49 @@ final class Guard {
         }
 
         private void sendWindow() throws SafeOpsException {
-            List<List<Operation>> units = units();
+            List<List<Step>> units = units();
             List<String> statements = new ArrayList<>(pending.size() + 3 * window.size());
             statements.addAll(pending);
-            for (List<Operation> unit : units) {
+            for (List<Step> unit : units) {
                 statements.add(SAVEPOINT);
-                unit.forEach(operation -> statements.add(operation.sql()));
+                unit.forEach(step -> statements.add(step.sql()));
                 statements.add(RELEASE);
             }
             int recovery = pending.size();
-            Operation head = window.peekFirst();
+            Step head = window.peekFirst();
             Exchange exchange = send(head, statements);
             if (exchange.failed() && exchange.completed() < recovery) {
-                throw failure(head, exchange.error(), "rolling back a skipped statement failed");
+                throw failure(Kind.GUARD_FAILED, head, exchange.error(), "rolling back a skipped statement failed");
             }
             pending = List.of();
+            if (exchange.failed() && exchange.completed() >= statements.size()) {
+                throw afterTheLastStatement(exchange.error());
+            }
             int completed = exchange.completed() - recovery;
-            for (List<Operation> unit : units) {
+            for (List<Step> unit : units) {
                 recorder.savepointsSent(1);
                 int size = unit.size() + 2;
                 if (completed >= size) {
-                    unit.forEach(operation -> recorder.applied(window.removeFirst()));
+                    unit.forEach(step -> recorder.applied(window.removeFirst()));
                     alone = Math.max(0, alone - unit.size());
                     completed -= size;
                     continue;
                 }
                 // This unit holds the failure; the server skipped everything after it.
+                SQLException error = exchange.error();
                 if (completed == 0 || completed == size - 1) {
-                    String state = exchange.error().getSQLState();
-                    throw failure(unit.get(0), exchange.error(), ErrorClass.isConnectionLoss(state)
-                            ? state + " " + SqlStates.name(state) + " is never tolerated: the session is gone"
-                            : "safe-ops' own savepoint handling failed");
+                    Step blamed = completed == 0 ? unit.get(0) : unit.get(unit.size() - 1);
+                    throw failure(Kind.GUARD_FAILED, blamed, error, ErrorClass.isConnectionLoss(error.getSQLState())
+                            ? neverTolerated(error)
+                            : "safe-ops' own " + (completed == 0 ? "SAVEPOINT" : "RELEASE") + " failed");
+                }
+                Step failed = unit.get(completed - 1);
+                if (exchange.raisedByDriver()) {
+                    throw failure(Kind.DRIVER_ERROR, failed, error, "the driver raised it while the statement's answer was read");
+                }
+                if (ErrorClass.isConnectionLoss(error.getSQLState())) {
+                    // Nothing can be replayed on a session that is gone, or trusted on one that is not.
+                    throw failure(Kind.NOT_TOLERATED, failed, error, neverTolerated(error));
                 }
                 if (unit.size() > 1) {
                     pending = RECOVERY;
@@ -232,48 +329,74 @@ final class Guard {
                     return;
                 }
                 alone = Math.max(0, alone - 1);
-                handleFailure(window.removeFirst(), exchange.error());
+                handleFailure(window.removeFirst(), error);
                 return;
-            }
-            if (exchange.failed()) {
-                // Every statement answered, yet the exchange failed: never let such an error pass unseen.
-                throw failure(null, exchange.error(), "the server reported an error after the last statement");
             }
         }
 
-        private void handleFailure(Operation failed, SQLException error) throws SafeOpsException {
-            Verdict verdict = judge.judge(failed, error);
+        /**
+         * Every statement answered, yet the exchange failed: the driver raised an error at its end
+         * (pgjdbc does when the server reports a setting it cannot live with, and then closes the
+         * connection). No single statement can be blamed, and none of the window is recorded as
+         * applied: never let such an error pass unseen.
+         */
+        private SafeOpsException afterTheLastStatement(SQLException error) {
+            Step first = window.peekFirst();
+            Step last = window.peekLast();
+            String sqlState = error.getSQLState();
+            After after = after();
+            String range = first == last ? "the statement at " + first.location()
+                    : "the statements from " + first.location() + " to " + last.location();
+            String reason = "the driver raised SQLSTATE " + sqlState + " " + SqlStates.name(sqlState) + " after "
+                    + range + " had run: " + Judge.serverMessage(error) + " — one of them caused it; not tolerated";
+            window.clear();
+            return new SafeOpsException(after == After.CLOSED ? Kind.CONNECTION_LOST : Kind.DRIVER_ERROR, reason,
+                    sqlState, null, null, first.location(), after == After.USABLE ? After.ABORTED : after, error);
+        }
+
+        private void handleFailure(Step failed, SQLException error) throws SafeOpsException {
+            Verdict verdict = judge.judge(failed.operation(), error);
             if (verdict.kind() == Verdict.Kind.CONFIRM) {
                 verdict = confirm(failed, verdict, RECOVERY);
             } else {
                 pending = RECOVERY;
             }
             if (verdict.kind() == Verdict.Kind.FAIL) {
-                flushPending();
+                flushPending(failed);
                 window.clear();
-                throw failure(failed, error, verdict.reason());
+                throw failure(Kind.NOT_TOLERATED, failed, error, verdict.reason());
             }
             recorder.skipped(failed, error.getSQLState(), verdict.reason());
         }
 
         private void flushPending() throws SafeOpsException {
+            flushPending(window.peekFirst());
+        }
+
+        private void flushPending(Step blamed) throws SafeOpsException {
             if (pending.isEmpty() || connectionLost()) {
                 return;
             }
             List<String> statements = pending;
             pending = List.of();
-            Exchange exchange = send(null, statements);
+            Exchange exchange = send(blamed, statements);
             if (exchange.failed()) {
-                throw failure(null, exchange.error(), "rolling back a skipped statement failed");
+                throw failure(Kind.GUARD_FAILED, blamed, exchange.error(), "rolling back a skipped statement failed");
             }
         }
+    }
 
-        private boolean connectionLost() {
-            try {
-                return connection.isClosed();
-            } catch (SQLException e) {
-                return true;
-            }
+    private static String neverTolerated(SQLException error) {
+        String state = error.getSQLState();
+        return state + " " + SqlStates.name(state) + " is never tolerated"
+                + (ErrorClass.isConnectionLoss(state) ? ": the session is gone" : "");
+    }
+
+    private boolean connectionLost() {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            return true;
         }
     }
 
@@ -281,74 +404,73 @@ final class Guard {
      * Asks the catalog what a pending verdict needs to know, after the statements that must go first
      * (the rollback of the failed statement, inside a transaction), in one round trip.
      */
-    private Verdict confirm(Operation operation, Verdict pending, List<String> first) throws SafeOpsException {
+    private Verdict confirm(Step step, Verdict pending, List<String> first) throws SafeOpsException {
         List<String> statements = new ArrayList<>(first);
         statements.add(pending.catalogQuery());
-        Exchange check = send(operation, statements);
+        Exchange check = send(step, statements);
         if (check.failed()) {
-            throw failure(operation, check.error(), "the catalog look-up that would confirm the skip failed");
+            throw failure(Kind.GUARD_FAILED, step, check.error(), "the catalog look-up that would confirm the skip failed");
         }
         return judge.confirmed(pending, "t".equals(check.firstValue(first.size())));
     }
 
-    private Exchange send(Operation operation, List<String> statements) throws SafeOpsException {
+    private Exchange send(Step step, List<String> statements) throws SafeOpsException {
         try {
             return channel.send(statements);
         } catch (SQLException e) {
-            throw failure(operation, e, "the server could not be reached");
+            throw failure(Kind.GUARD_FAILED, step, e, "the server could not be reached");
         }
     }
 
-    private void refuseTransactionControl(Operation operation) throws SafeOpsException {
-        if (operation.transactionControl()) {
-            throw new SafeOpsException("safe-ops: " + where(operation) + "refused transaction control statement "
-                    + operation.sql() + ": safe-ops runs inside the caller's transaction and guards each statement "
-                    + "with a savepoint, so a script must not begin, end or roll back transactions itself. "
-                    + "Remove the statement; nothing was sent.",
-                    SqlStates.ACTIVE_SQL_TRANSACTION, operation.sql(), operation.description(),
-                    operation.location(), null);
-        }
-    }
-
-    private static SafeOpsException refusedInTransaction(Operation operation) {
-        return new SafeOpsException("safe-ops: " + where(operation) + operation.description()
-                + " cannot run inside a transaction block (25001 active_sql_transaction), and this connection "
-                + "is in one. Run it on its own on a connection in autocommit mode (the safe-ops command line "
-                + "runs such statements after the commit). It was not sent. Statement: " + operation.sql(),
-                SqlStates.ACTIVE_SQL_TRANSACTION, operation.sql(), operation.description(), operation.location(), null);
-    }
-
-    private SafeOpsException failure(Operation operation, SQLException error, String why) {
+    /**
+     * A failure of {@code step}, with the transaction's state as it really is now; a lost
+     * connection makes any failure {@link Kind#CONNECTION_LOST}.
+     */
+    private SafeOpsException failure(Kind kind, Step step, SQLException error, String why) {
         String sqlState = error.getSQLState();
-        StringBuilder message = new StringBuilder("safe-ops: ").append(where(operation));
-        message.append(operation == null ? "statement" : operation.description())
-                .append(" failed with SQLSTATE ").append(sqlState).append(' ').append(SqlStates.name(sqlState))
-                .append(": ").append(Judge.serverMessage(error)).append(" — not tolerated: ").append(why).append('.');
-        if (operation != null) {
-            message.append("\n  statement: ").append(operation.sql());
+        After after = after();
+        if (after == After.CLOSED || ErrorClass.isConnectionLoss(sqlState)) {
+            kind = Kind.CONNECTION_LOST;
+        } else if (kind == Kind.DRIVER_ERROR && after == After.USABLE) {
+            // The server did not stop at the error: statements after it may have run unguarded.
+            after = After.ABORTED;
         }
-        message.append("\n  ").append(nextStep(sqlState));
-        return new SafeOpsException(message.toString(), sqlState, operation == null ? null : operation.sql(),
-                operation == null ? null : operation.description(), operation == null ? null : operation.location(),
-                error);
+        String reason = step.operation().description() + " failed with SQLSTATE " + sqlState + ' '
+                + SqlStates.name(sqlState) + ": " + Judge.serverMessage(error) + " — not tolerated: " + why;
+        return new SafeOpsException(kind, reason, sqlState, step.sql(), step.operation().description(),
+                step.location(), after, error);
     }
 
-    private String nextStep(String sqlState) {
-        if (ErrorClass.isConnectionLoss(sqlState)) {
-            return "The connection is lost: nothing since the last commit was kept.";
-        }
+    /** The transaction's state now: from the connection and the driver, or a harmless probe. */
+    private After after() {
         try {
-            if (connection.getAutoCommit()) {
-                return "Autocommit is on: the statements before this one are committed; this one changed nothing.";
+            if (connection.isClosed()) {
+                return After.CLOSED;
             }
+            if (connection.getAutoCommit()) {
+                return After.AUTOCOMMIT;
+            }
+            return channel.aborted() ? After.ABORTED : After.USABLE;
         } catch (SQLException e) {
-            return "The state of the connection is unknown.";
+            return connectionLost() ? After.CLOSED : After.ABORTED;
         }
-        return "The statement was rolled back to its own savepoint: the transaction is still open with "
-                + "everything applied before it. Roll it back, or fix the cause and carry on.";
     }
 
-    private static String where(Operation operation) {
-        return operation == null || operation.location() == null ? "" : operation.location() + ": ";
+    private static long utf8Length(String sql) {
+        long bytes = 0;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }

@@ -11,6 +11,9 @@ import java.util.Map;
 /** One statement per round trip through plain JDBC, for drivers or wrappers that are not pgjdbc. */
 final class JdbcChannel implements Channel {
 
+    /** Reads nothing and writes nothing; fails with 25P02 only in an aborted transaction. */
+    static final String PROBE = "SELECT 1";
+
     private final Connection connection;
 
     JdbcChannel(Connection connection) {
@@ -31,15 +34,26 @@ final class JdbcChannel implements Channel {
                         }
                     }
                 } catch (SQLException e) {
-                    return new Exchange(i, e, firstValues);
+                    return new Exchange(i, e, false, firstValues);
                 }
             }
         }
-        return new Exchange(statements.size(), null, firstValues);
+        return new Exchange(statements.size(), null, false, firstValues);
     }
 
+    /** The driver's state is hidden: asks the server with a statement that cannot change anything. */
     @Override
-    public boolean knownAborted() {
-        return false;
+    public boolean aborted() throws SQLException {
+        if (connection.getAutoCommit()) {
+            return false;
+        }
+        Exchange probe = send(List.of(PROBE));
+        if (!probe.failed()) {
+            return false;
+        }
+        if (SqlStates.IN_FAILED_SQL_TRANSACTION.equals(probe.error().getSQLState())) {
+            return true;
+        }
+        throw probe.error();
     }
 }

@@ -40,6 +40,12 @@ record Operation(String description, String sql, Set<Tolerance> tolerates, List<
                 shape.forbiddenInTransaction(), shape.returnsRows(), shape.transactionControl());
     }
 
+    /** The same operation, coming from {@code location}. */
+    Operation at(Location location) {
+        return new Operation(description, sql, tolerates, relations, location, forbiddenInTransaction, returnsRows,
+                transactionControl);
+    }
+
     List<QualifiedName> namedRelations() {
         return relations != null ? relations : StatementShape.of(sql).relations();
     }

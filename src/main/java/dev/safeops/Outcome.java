@@ -3,7 +3,7 @@ package dev.safeops;
 import java.util.Objects;
 
 /**
- * What happened to one guarded operation. Immutable.
+ * What happened to one guarded operation, and which statement it belongs to. Immutable.
  *
  * <p>An operation is either {@link Status#APPLIED} (its changes are part of the caller's
  * transaction) or {@link Status#SKIPPED} (it failed with an error the policy tolerates, and only
@@ -16,11 +16,16 @@ import java.util.Objects;
  * @param sqlState  the SQLSTATE of the tolerated error; {@code null} when applied
  * @param reason    why it was skipped, e.g. {@code missing object (42P01): relation "x" does not
  *                  exist}; {@code null} when applied
- * @param location  where the statement came from (file and line) when it came from a script;
- *                  {@code null} otherwise
+ * @param location  where the statement came from: its file and line for a script statement, the
+ *                  caller's own source line for {@link SafeOps#execute} and typed operations; never
+ *                  {@code null}
+ * @param script    the name of the script the statement belongs to, or {@code null} for
+ *                  {@link SafeOps#execute} and typed operations
+ * @param index     the statement's 0-based position in that script ({@link ScriptStatement#index()}),
+ *                  or -1 when there is no script
  */
 public record Outcome(Status status, String operation, String sql, String sqlState, String reason,
-                      Location location) {
+                      Location location, String script, int index) {
 
     /** Whether an operation's changes were kept or the operation was skipped. */
     public enum Status {
@@ -34,18 +39,25 @@ public record Outcome(Status status, String operation, String sql, String sqlSta
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(sql, "sql");
+        Objects.requireNonNull(location, "location");
         if (status == Status.SKIPPED && (sqlState == null || reason == null)) {
             throw new IllegalArgumentException("a skipped outcome needs its SQLSTATE and reason");
         }
+        if ((script == null) != (index < 0)) {
+            throw new IllegalArgumentException("a script statement needs its index, and only a script statement has one");
+        }
     }
 
-    static Outcome applied(Operation operation) {
-        return new Outcome(Status.APPLIED, operation.description(), operation.sql(), null, null, operation.location());
+    static Outcome applied(Guard.Step step) {
+        Operation operation = step.operation();
+        return new Outcome(Status.APPLIED, operation.description(), operation.sql(), null, null, step.location(),
+                step.script(), step.index());
     }
 
-    static Outcome skipped(Operation operation, String sqlState, String reason) {
+    static Outcome skipped(Guard.Step step, String sqlState, String reason) {
+        Operation operation = step.operation();
         return new Outcome(Status.SKIPPED, operation.description(), operation.sql(), sqlState, reason,
-                operation.location());
+                step.location(), step.script(), step.index());
     }
 
     public boolean isApplied() {
@@ -58,9 +70,8 @@ public record Outcome(Status status, String operation, String sql, String sqlSta
 
     @Override
     public String toString() {
-        String where = location == null ? "" : location + ": ";
         return status == Status.APPLIED
-                ? where + "applied " + operation
-                : where + "skipped " + operation + " — " + reason;
+                ? location + ": applied " + operation
+                : location + ": skipped " + operation + " — " + reason;
     }
 }

@@ -19,6 +19,8 @@ import org.postgresql.core.ResultHandlerBase;
 import org.postgresql.core.SqlCommand;
 import org.postgresql.core.TransactionState;
 import org.postgresql.core.Tuple;
+import org.postgresql.jdbc.AutoSave;
+import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +33,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Statements are never re-split: each one is handed to the driver as a single query, so the
  * driver's parser and safe-ops' script reader cannot disagree about boundaries.
+ *
+ * <p>pgjdbc's {@code autosave} is suspended while safe-ops' own statements are in flight: they are
+ * guarded by safe-ops' savepoints already, and pgjdbc's would add a subtransaction per round trip
+ * and, with {@code cleanupSavepoints=true}, release savepoints that are not its own. The caller's
+ * setting is restored after every exchange.
+ *
+ * <p>Only {@link PgjdbcSupport} decides whether this class may be loaded: it is compiled against
+ * pgjdbc internals that differ between versions.
  */
 final class PipelinedChannel implements Channel {
 
     private static final Logger LOG = LoggerFactory.getLogger(SafeOps.class);
-    private static final Class<?> BASE_CONNECTION = driverClass();
-
     private static final int[] NO_PARAMETERS = new int[0];
 
     private final BaseConnection connection;
@@ -45,23 +53,10 @@ final class PipelinedChannel implements Channel {
         this.connection = connection.unwrap(BaseConnection.class);
     }
 
-    /** Whether pgjdbc is on the class path and the connection is (or wraps) one of its connections. */
-    static boolean supports(Connection connection) throws SQLException {
-        return BASE_CONNECTION != null && connection.isWrapperFor(BASE_CONNECTION);
-    }
-
-    private static Class<?> driverClass() {
-        try {
-            return Class.forName("org.postgresql.core.BaseConnection", false, PipelinedChannel.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
-    }
-
     @Override
     public Exchange send(List<String> statements) throws SQLException {
         if (statements.isEmpty()) {
-            return new Exchange(0, null, Map.of());
+            return new Exchange(0, null, false, Map.of());
         }
         QueryExecutor executor = connection.getQueryExecutor();
         List<NativeQuery> parts = new ArrayList<>(statements.size());
@@ -76,22 +71,36 @@ final class PipelinedChannel implements Channel {
             flags |= QueryExecutor.QUERY_SUPPRESS_BEGIN;
         }
         Counter counter = new Counter();
+        AutoSave autosave = connection.getAutosave();
         try {
+            if (autosave != AutoSave.NEVER) {
+                connection.setAutosave(AutoSave.NEVER);
+            }
             executor.execute(query, query.createParameterList(), counter, 0, 0, flags);
+        } catch (SQLException e) {
+            // Raised by the driver in the middle of the exchange (it closes the connection on a
+            // session change it cannot live with): the statement being answered is the culprit.
+            counter.handleError(e);
         } finally {
             query.close();
+            if (autosave != AutoSave.NEVER) {
+                connection.setAutosave(autosave);
+            }
         }
-        return new Exchange(counter.completed, counter.getException(), counter.firstValues);
+        return new Exchange(counter.failedAt < 0 ? counter.completed : counter.failedAt, counter.getException(),
+                counter.raisedByDriver, counter.firstValues);
     }
 
     @Override
-    public boolean knownAborted() {
+    public boolean aborted() {
         return connection.getTransactionState() == TransactionState.FAILED;
     }
 
     /** Counts completed statements; the server answers each with rows or a command status, never both. */
     private static final class Counter extends ResultHandlerBase {
         private int completed;
+        private int failedAt = -1;
+        private boolean raisedByDriver;
         private final Map<Integer, String> firstValues = new HashMap<>();
 
         @Override
@@ -113,6 +122,15 @@ final class PipelinedChannel implements Channel {
         @Override
         public void handleWarning(SQLWarning warning) {
             LOG.debug("server notice: {}", warning.getMessage());
+        }
+
+        @Override
+        public void handleError(SQLException error) {
+            if (failedAt < 0) {
+                failedAt = completed;
+                raisedByDriver = !(error instanceof PSQLException server) || server.getServerErrorMessage() == null;
+            }
+            super.handleError(error);
         }
 
         @Override

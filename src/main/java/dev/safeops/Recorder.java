@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every outcome in order and logs it: skips at WARN (nothing skipped is hidden), applied
- * operations at DEBUG.
+ * Counts every outcome, keeps those of the current unit of work, hands each to the listener, and
+ * logs it: skips at WARN (nothing skipped is hidden), applied operations at DEBUG. A long-lived
+ * session starts a new unit of work now and then, so its memory does not grow with its age.
  */
 final class Recorder {
 
@@ -16,30 +17,41 @@ final class Recorder {
 
     private final List<Outcome> outcomes = new ArrayList<>();
     private int savepoints;
+    private long applied;
+    private long skipped;
+    private long totalSavepoints;
     private Consumer<Outcome> listener = outcome -> { };
 
     void listener(Consumer<Outcome> listener) {
         this.listener = listener;
     }
 
-    void applied(Operation operation) {
-        Outcome outcome = Outcome.applied(operation);
+    void applied(Guard.Step step) {
+        Outcome outcome = Outcome.applied(step);
+        applied++;
         outcomes.add(outcome);
         LOG.debug("{}", outcome);
         listener.accept(outcome);
     }
 
-    void skipped(Operation operation, String sqlState, String reason) {
-        Outcome outcome = Outcome.skipped(operation, sqlState, reason);
+    void skipped(Guard.Step step, String sqlState, String reason) {
+        Outcome outcome = Outcome.skipped(step, sqlState, reason);
+        skipped++;
         outcomes.add(outcome);
-        LOG.warn("safe-ops skipped {}{} [SQLSTATE {}]: {} — statement: {}",
-                operation.location() == null ? "" : operation.location() + " ", operation.description(),
-                sqlState, reason, operation.sql());
+        LOG.warn("safe-ops skipped {} {} [SQLSTATE {}]: {} — statement: {}", outcome.location(), outcome.operation(),
+                sqlState, reason, outcome.sql());
         listener.accept(outcome);
     }
 
     void savepointsSent(int count) {
         savepoints += count;
+        totalSavepoints += count;
+    }
+
+    /** Forgets the outcomes kept so far; the totals stay. */
+    void startUnitOfWork() {
+        outcomes.clear();
+        savepoints = 0;
     }
 
     int size() {
@@ -60,5 +72,9 @@ final class Recorder {
 
     int savepoints() {
         return savepoints;
+    }
+
+    Report.Totals totals() {
+        return new Report.Totals(applied, skipped, totalSavepoints);
     }
 }

@@ -6,8 +6,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Every outcome of a {@link SafeOps} session or script run, in the order the operations ran.
- * Immutable; a later operation does not change a report already taken.
+ * The outcomes of a script run, or of a {@link SafeOps} session's current unit of work (see
+ * {@link SafeOps#startUnitOfWork()}), in the order the operations ran. Immutable; a later operation
+ * does not change a report already taken.
  *
  * @param outcomes   the outcomes in execution order
  * @param savepoints how many savepoints (subtransactions) the operations used. PostgreSQL caches
@@ -20,8 +21,15 @@ public record Report(List<Outcome> outcomes, int savepoints) {
         outcomes = List.copyOf(outcomes);
     }
 
-    static Report empty() {
-        return new Report(List.of(), 0);
+    /**
+     * What a {@link SafeOps} session did since it was created, counted however long it lives,
+     * while its outcomes are kept only for the current unit of work.
+     *
+     * @param applied    operations applied
+     * @param skipped    operations skipped
+     * @param savepoints savepoints (subtransactions) used
+     */
+    public record Totals(long applied, long skipped, long savepoints) {
     }
 
     public int applied() {

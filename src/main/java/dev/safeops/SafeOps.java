@@ -3,7 +3,6 @@ package dev.safeops;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -51,27 +50,37 @@ public final class SafeOps {
 
     private final Connection connection;
     private final Policy policy;
+    private final Settings settings;
     private final Recorder recorder = new Recorder();
-    private int operationsPerSavepoint = 1;
     private Guard guard;
 
-    private SafeOps(Connection connection, Policy policy) {
+    private SafeOps(Connection connection, Policy policy, Settings settings) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** Guards operations on this connection with {@link Policy#defaults()}. */
+    /** Guards operations on this connection with {@link Policy#defaults()} and {@link Settings#defaults()}. */
     public static SafeOps on(Connection connection) {
-        return new SafeOps(connection, Policy.defaults());
+        return new SafeOps(connection, Policy.defaults(), Settings.defaults());
     }
 
-    /** Guards operations on this connection with the given policy. */
+    /** Guards operations on this connection with the given policy and {@link Settings#defaults()}. */
     public static SafeOps on(Connection connection, Policy policy) {
-        return new SafeOps(connection, policy);
+        return new SafeOps(connection, policy, Settings.defaults());
+    }
+
+    /** Guards operations on this connection with the given policy and settings. */
+    public static SafeOps on(Connection connection, Policy policy, Settings settings) {
+        return new SafeOps(connection, policy, settings);
     }
 
     public Policy policy() {
         return policy;
+    }
+
+    public Settings settings() {
+        return settings;
     }
 
     /**
@@ -84,38 +93,69 @@ public final class SafeOps {
     }
 
     /**
-     * Lets up to {@code operations} consecutive statements of a script share one savepoint, to keep
-     * a long script under the 64 subtransactions PostgreSQL caches per transaction (past them, every
-     * concurrent snapshot slows down until the transaction ends). Outcomes stay exactly the same:
-     * when a statement in a group fails, the group is rolled back and replayed one statement per
-     * savepoint. The price: one more round trip per failing group, and the group's statements that
-     * had succeeded run a second time — harmless for DDL, visible for effects that ignore rollback
-     * (sequence increments). The default is 1, a savepoint per statement. Returns this instance.
+     * The outcomes of the current unit of work, in order: every outcome since this instance was
+     * created or {@link #startUnitOfWork()} was last called.
      */
-    public SafeOps operationsPerSavepoint(int operations) {
-        if (operations < 1) {
-            throw new IllegalArgumentException("operations per savepoint must be at least 1, was " + operations);
-        }
-        this.operationsPerSavepoint = operations;
-        this.guard = null;
-        return this;
-    }
-
-    /** Every outcome so far, in order. */
     public Report report() {
         return recorder.report();
     }
 
     /**
+     * Starts a new unit of work: {@link #report()} forgets the outcomes so far, while
+     * {@link #totals()} keeps counting. A session that lives long (on a pooled connection, say)
+     * calls it at each transaction's start so that it does not keep every outcome forever; an
+     * {@linkplain #onOutcome listener} sees every outcome either way.
+     */
+    public void startUnitOfWork() {
+        recorder.startUnitOfWork();
+    }
+
+    /** How many operations were applied and skipped, and savepoints used, since this instance was created. */
+    public Report.Totals totals() {
+        return recorder.totals();
+    }
+
+    /**
      * Runs one SQL statement written by the caller. It tolerates both a missing and an existing
-     * object by default. Statements that begin or end transactions are refused, and so are
-     * statements PostgreSQL cannot run in a transaction block when the connection is in one.
+     * object by default.
+     *
+     * <p>Refused before anything is sent, on every kind of connection: more than one statement
+     * (a script goes through {@link #run(Script)}); statements that begin or end transactions;
+     * statements PostgreSQL cannot run in a transaction block when the connection is in one;
+     * {@code COPY … FROM STDIN} and {@code COPY … TO STDOUT}; and changes of {@code
+     * client_encoding} or {@code DateStyle}, after which pgjdbc closes the connection. The
+     * statement's location, in outcomes and exceptions, is the caller's source line.
      */
     public Outcome execute(String sql) throws SafeOpsException {
         if (sql == null || sql.isBlank()) {
             throw new IllegalArgumentException("the statement must not be null or blank");
         }
-        return run(Operation.statement(sql.strip(), null));
+        Location caller = Caller.location();
+        List<ScriptStatement> statements;
+        try {
+            statements = Script.parse(caller.file(), sql).statements();
+        } catch (InvalidScriptException e) {
+            // Text safe-ops cannot split (an unterminated string, say) goes to the server as it is:
+            // PostgreSQL parses a whole query string before running any of it, and rejects it all.
+            return guard().run(new Guard.Step(Operation.statement(sql.strip(), caller), caller, null, -1));
+        }
+        if (statements.size() != 1) {
+            throw refused(sql, "refused " + statements.size() + " statements in one call: execute runs one statement "
+                    + "(a second one could commit or roll back the transaction behind safe-ops' back); run several "
+                    + "as a Script. Nothing was sent", caller);
+        }
+        return guard().run(new Guard.Step(Operation.statement(statements.get(0).sql(), caller), caller, null, -1));
+    }
+
+    private SafeOpsException refused(String sql, String reason, Location caller) throws SafeOpsException {
+        boolean autoCommit;
+        try {
+            autoCommit = connection.getAutoCommit();
+        } catch (SQLException e) {
+            autoCommit = false;
+        }
+        return new SafeOpsException(SafeOpsException.Kind.REFUSED, reason, SqlStates.FEATURE_NOT_SUPPORTED, sql, null,
+                caller, autoCommit ? SafeOpsException.After.AUTOCOMMIT : SafeOpsException.After.UNCHANGED, null);
     }
 
     /**
@@ -129,23 +169,58 @@ public final class SafeOps {
     public Report run(Script script) throws SafeOpsException {
         int first = recorder.size();
         int savepointsBefore = recorder.savepoints();
-        Iterator<ScriptStatement> statements = script.statements().iterator();
-        Iterator<Operation> operations = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return statements.hasNext();
-            }
-
-            @Override
-            public Operation next() {
-                ScriptStatement statement = statements.next();
-                return Operation.statement(statement.sql(), statement.location());
-            }
-        };
-        guard().runAll(operations);
+        List<Guard.Step> steps = script.statements().stream()
+                .map(statement -> new Guard.Step(Operation.statement(statement.sql(), statement.location()),
+                        statement.location(), script.name(), statement.index()))
+                .collect(Collectors.toList());
+        guard().runAll(steps);
         Report run = recorder.since(first, savepointsBefore);
         LOG.info("safe-ops {}: {}", script.name(), run.summary());
         return run;
+    }
+
+    /**
+     * Accounts for one statement that the caller sent itself, through its own driver objects, with
+     * exactly the judgement {@link #execute(String)} applies. It is the entry point of front ends
+     * that must run statements themselves to keep their results (the guarded connection of
+     * {@code dev.safeops.jdbc}); migration code calls {@link #execute(String)} instead.
+     *
+     * <p>With {@code error == null} the statement is recorded as applied. Otherwise the caller must
+     * already have undone it — rolled back to its own savepoint inside a transaction, or nothing to
+     * undo in autocommit mode — and the error is judged: a tolerated one is recorded as skipped
+     * (asking the catalog on this instance's connection first where the rule needs it) and returned,
+     * any other is thrown.
+     *
+     * @param savepoint whether the statement ran inside a savepoint of its own, counted in
+     *                  {@link Report#savepoints()}
+     * @return the statement's outcome, also in {@link #report()} and given to the listener
+     * @throws SafeOpsException when the error is not tolerated, the statement is several statements in
+     *                          one string (a skip would undo those that succeeded), or the transaction
+     *                          turned out to be aborted
+     */
+    public Outcome account(String sql, boolean savepoint, SQLException error) throws SafeOpsException {
+        if (sql == null || sql.isBlank()) {
+            throw new IllegalArgumentException("the statement must not be null or blank");
+        }
+        Guard guard = guard();
+        if (savepoint) {
+            recorder.savepointsSent(1);
+        }
+        Location caller = Caller.location();
+        Guard.Step step = new Guard.Step(Operation.statement(sql.strip(), caller), caller, null, -1);
+        String neverTolerated = error != null && severalStatements(sql)
+                ? "several statements sent as one: skipping would also undo those of them that succeeded; "
+                        + "send them one per call"
+                : null;
+        return guard.settle(step, error, neverTolerated);
+    }
+
+    private static boolean severalStatements(String sql) {
+        try {
+            return Script.parse("statement", sql).size() > 1;
+        } catch (InvalidScriptException unreadable) {
+            return false; // not readable as a script (a psql meta-command, say): judged as one statement
+        }
     }
 
     public Outcome createSchema(String schema) throws SafeOpsException {
@@ -321,17 +396,20 @@ public final class SafeOps {
         return "ALTER TABLE " + table.sql();
     }
 
+    /** Runs a typed operation, located at the caller's source line. */
     private Outcome run(Operation operation) throws SafeOpsException {
-        return guard().run(operation);
+        Location caller = Caller.location();
+        return guard().run(new Guard.Step(operation.at(caller), caller, null, -1));
     }
 
     private Guard guard() throws SafeOpsException {
         if (guard == null) {
             try {
-                guard = new Guard(connection, Channel.on(connection), policy, recorder, operationsPerSavepoint);
+                guard = new Guard(connection, Channel.on(connection), policy, recorder, settings);
             } catch (SQLException e) {
-                throw new SafeOpsException("safe-ops: the connection cannot be used: " + e.getMessage(),
-                        e.getSQLState(), null, null, null, e);
+                throw new SafeOpsException(SafeOpsException.Kind.CONNECTION_LOST, "the connection cannot be used: "
+                        + e.getMessage(), e.getSQLState(), null, null, Caller.location(), SafeOpsException.After.CLOSED,
+                        e);
             }
         }
         return guard;

@@ -7,6 +7,7 @@ final class SqlStates {
 
     static final String IN_FAILED_SQL_TRANSACTION = "25P02";
     static final String ACTIVE_SQL_TRANSACTION = "25001";
+    static final String FEATURE_NOT_SUPPORTED = "0A000";
 
     private static final Map<String, String> NAMES = Map.ofEntries(
             Map.entry("42P01", "undefined_table"),

@@ -65,6 +65,60 @@ final class StatementShape {
                 || (first.equals("PREPARE") && word(1).equals("TRANSACTION"));
     }
 
+    /**
+     * Whether the statement is {@code COPY … FROM STDIN} or {@code COPY … TO STDOUT}, whose data
+     * travels in a protocol exchange of its own that safe-ops' channels do not speak.
+     */
+    boolean copiesThroughTheClient() {
+        if (!word(0).equals("COPY")) {
+            return false;
+        }
+        for (int i = 2; i < tokens.size(); i++) {
+            String word = word(i);
+            String before = word(i - 1);
+            if ((word.equals("STDIN") && before.equals("FROM")) || (word.equals("STDOUT") && before.equals("TO"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The session setting the statement changes that pgjdbc cannot live with, if any: pgjdbc reads
+     * every text value as UTF-8 and every date as ISO, and closes the connection as soon as the
+     * server reports {@code client_encoding} other than UTF-8 or a non-ISO {@code DateStyle}.
+     * Covers {@code SET [SESSION|LOCAL] client_encoding|NAMES|DateStyle} to such a value and any
+     * {@code set_config('client_encoding'|'DateStyle', …)}.
+     */
+    Optional<String> driverBreakingSetting() {
+        if (word(0).equals("SET")) {
+            int name = word(1).equals("SESSION") || word(1).equals("LOCAL") ? 2 : 1;
+            String parameter = word(name);
+            int value = word(name).equals("NAMES") ? name + 1 : name + 2;
+            if (value >= tokens.size() || word(value).equals("DEFAULT")) {
+                return Optional.empty();
+            }
+            String setting = SqlLexer.asciiLowerCase(tokens.get(value).value()).replaceAll("[^a-z0-9]", "");
+            if ((parameter.equals("CLIENT_ENCODING") || parameter.equals("NAMES"))
+                    && !setting.equals("utf8") && !setting.equals("unicode")) {
+                return Optional.of("client_encoding");
+            }
+            if (parameter.equals("DATESTYLE") && !setting.startsWith("iso")) {
+                return Optional.of("DateStyle");
+            }
+            return Optional.empty();
+        }
+        for (int i = 0; i + 2 < tokens.size(); i++) {
+            if (isWord(tokens.get(i), "set_config") && tokens.get(i + 1).text().equals("(")) {
+                String parameter = SqlLexer.asciiLowerCase(tokens.get(i + 2).value());
+                if (parameter.equals("client_encoding") || parameter.equals("datestyle")) {
+                    return Optional.of(parameter.equals("datestyle") ? "DateStyle" : parameter);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     boolean forbiddenInTransaction() {
         return ScriptStatement.forbiddenInTransaction(tokens);
     }

@@ -47,7 +47,8 @@ class SavepointGroupTest {
         Script clean = Script.parse("clean.sql", IntStream.range(0, 100)
                 .mapToObj(i -> "ALTER TABLE t ADD COLUMN c" + i + " int").collect(Collectors.joining(";\n")));
         try (Connection connection = db.connectInTransaction()) {
-            Report report = SafeOps.on(connection).operationsPerSavepoint(25).run(clean);
+            Report report = SafeOps.on(connection, Policy.defaults(), Settings.defaults().withOperationsPerSavepoint(25))
+                    .run(clean);
             connection.commit();
 
             assertThat(report.applied()).isEqualTo(100);
@@ -66,7 +67,8 @@ class SavepointGroupTest {
 
     private static Report run(int operationsPerSavepoint) throws SQLException {
         try (Connection connection = db.connectInTransaction()) {
-            Report report = SafeOps.on(connection).operationsPerSavepoint(operationsPerSavepoint).run(SCRIPT);
+            Report report = SafeOps.on(connection, Policy.defaults(),
+                    Settings.defaults().withOperationsPerSavepoint(operationsPerSavepoint)).run(SCRIPT);
             connection.commit();
             return report;
         }

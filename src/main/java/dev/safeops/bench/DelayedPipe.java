@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * Copies one direction of a proxied connection, delivering every chunk a fixed delay after it was
@@ -30,7 +31,7 @@ final class DelayedPipe {
     private final Socket from;
     private final Socket to;
     private final long delayNanos;
-    private final Runnable onRead;
+    private final IntConsumer onRead;
     private final Runnable beforeDelivery;
     private final Runnable onEnd;
     private final Runnable onFailure;
@@ -39,12 +40,12 @@ final class DelayedPipe {
     private final Thread deliverer;
 
     /**
-     * @param onRead         runs on every chunk read from {@code from}
+     * @param onRead         runs on every chunk read from {@code from}, with its size in bytes
      * @param beforeDelivery runs just before every chunk is written to {@code to}
      * @param onEnd          runs once {@code from} has ended and everything read was delivered
      * @param onFailure      runs when either socket fails; the connection is then beyond repair
      */
-    DelayedPipe(String name, Socket from, Socket to, Duration delay, Runnable onRead, Runnable beforeDelivery,
+    DelayedPipe(String name, Socket from, Socket to, Duration delay, IntConsumer onRead, Runnable beforeDelivery,
                 Runnable onEnd, Runnable onFailure) {
         this.from = from;
         this.to = to;
@@ -79,7 +80,7 @@ final class DelayedPipe {
         try {
             InputStream in = from.getInputStream();
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                onRead.run();
+                onRead.accept(n);
                 inFlight.put(new Chunk(System.nanoTime() + delayNanos, Arrays.copyOf(buffer, n)));
             }
             inFlight.put(END);

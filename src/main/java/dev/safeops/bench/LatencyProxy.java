@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Internal, for the {@code bench} command and tests; not part of the safe-ops API. A TCP proxy on
  * {@code 127.0.0.1} that makes a server on this machine look far away, and counts the round trips
- * a client makes to it.
+ * a client makes to it and the bytes it sends.
  *
  * <p>Every chunk of bytes, in both directions, is delivered {@link #oneWayDelay()} after the proxy
  * read it, in order; chunks in flight overlap, so the delay adds latency without limiting
@@ -42,6 +42,7 @@ public final class LatencyProxy implements AutoCloseable {
     private final Duration oneWayDelay;
     private final ServerSocket listener;
     private final AtomicLong roundTrips = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
     private final List<ProxiedConnection> connections = new ArrayList<>();
     private final Thread acceptor;
     private boolean closed;
@@ -100,9 +101,15 @@ public final class LatencyProxy implements AutoCloseable {
         return roundTrips.get();
     }
 
-    /** Starts counting round trips from zero again; connections stay open. */
+    /** Bytes clients sent to the server on all connections since the start or the last {@link #reset()}. */
+    public long bytesSent() {
+        return bytesSent.get();
+    }
+
+    /** Starts counting round trips and bytes from zero again; connections stay open. */
     public void reset() {
         roundTrips.set(0);
+        bytesSent.set(0);
     }
 
     @Override
@@ -145,7 +152,7 @@ public final class LatencyProxy implements AutoCloseable {
             accepted++;
             String name = "latency-proxy-" + port() + "-" + accepted;
             try {
-                ProxiedConnection connection = ProxiedConnection.open(name, client, target, oneWayDelay, roundTrips);
+                ProxiedConnection connection = ProxiedConnection.open(name, client, target, oneWayDelay, roundTrips, bytesSent);
                 // Started under the lock, so that close() either sees the connection running or not at all.
                 synchronized (this) {
                     if (closed) {

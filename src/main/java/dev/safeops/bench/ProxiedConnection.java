@@ -22,29 +22,32 @@ final class ProxiedConnection {
     private final DelayedPipe upstream;
     private final DelayedPipe downstream;
     private final AtomicLong roundTrips;
+    private final AtomicLong bytesSent;
     /** Whether server bytes reached the client since it last sent; true at first, so its first send counts. */
     private final AtomicBoolean answered = new AtomicBoolean(true);
     private final AtomicInteger openDirections = new AtomicInteger(2);
 
-    private ProxiedConnection(String name, Socket client, Socket server, Duration delay, AtomicLong roundTrips) {
+    private ProxiedConnection(String name, Socket client, Socket server, Duration delay, AtomicLong roundTrips,
+                              AtomicLong bytesSent) {
         this.client = client;
         this.server = server;
         this.roundTrips = roundTrips;
+        this.bytesSent = bytesSent;
         this.upstream = new DelayedPipe(name + "-up", client, server, delay, this::clientSent, () -> { },
                 this::directionEnded, this::close);
-        this.downstream = new DelayedPipe(name + "-down", server, client, delay, () -> { }, this::answering,
+        this.downstream = new DelayedPipe(name + "-down", server, client, delay, bytes -> { }, this::answering,
                 this::directionEnded, this::close);
     }
 
     /** Connects to the server for an accepted client; on failure closes what it opened, not the client. */
     static ProxiedConnection open(String name, Socket client, InetSocketAddress target, Duration delay,
-                                  AtomicLong roundTrips) throws IOException {
+                                  AtomicLong roundTrips, AtomicLong bytesSent) throws IOException {
         Socket server = new Socket();
         try {
             enableNoDelay(client);
             server.connect(target);
             enableNoDelay(server);
-            return new ProxiedConnection(name, client, server, delay, roundTrips);
+            return new ProxiedConnection(name, client, server, delay, roundTrips, bytesSent);
         } catch (IOException | RuntimeException e) {
             LatencyProxy.closeQuietly(server);
             throw e;
@@ -78,7 +81,8 @@ final class ProxiedConnection {
         return threads().stream().noneMatch(Thread::isAlive);
     }
 
-    private void clientSent() {
+    private void clientSent(int bytes) {
+        bytesSent.addAndGet(bytes);
         if (answered.getAndSet(false)) {
             roundTrips.incrementAndGet();
         }

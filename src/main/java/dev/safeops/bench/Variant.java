@@ -1,6 +1,7 @@
 package dev.safeops.bench;
 
 import dev.safeops.SafeOps;
+import dev.safeops.jdbc.SafeConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -72,6 +73,16 @@ public enum Variant {
                 ops.execute(sql);
             }
             return Tally.of(ops.report());
+        }
+    },
+
+    /** The raw JDBC code, unchanged, on a connection wrapped by {@link SafeConnection}. */
+    SAFE_CONNECTION("safe-ops SafeConnection", true) {
+        @Override
+        Tally run(Connection connection, Workload workload) throws SQLException {
+            SafeConnection guarded = SafeConnection.wrap(connection);
+            RAW.run(guarded, workload);
+            return Tally.of(guarded.report());
         }
     },
 

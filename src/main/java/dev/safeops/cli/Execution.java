@@ -1,13 +1,13 @@
 package dev.safeops.cli;
 
 import dev.safeops.Expectation;
-import dev.safeops.Location;
 import dev.safeops.Outcome;
 import dev.safeops.Policy;
 import dev.safeops.SafeOps;
 import dev.safeops.SafeOpsException;
 import dev.safeops.SchemaCheck;
 import dev.safeops.Script;
+import dev.safeops.Settings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -75,7 +75,7 @@ final class Execution {
     /** Returns what failed, or {@code null}. */
     private String runTransaction() {
         Iterator<Plan.Step> pending = plan.inTransaction().iterator();
-        SafeOps ops = SafeOps.on(connection, policy).operationsPerSavepoint(statementsPerSavepoint)
+        SafeOps ops = SafeOps.on(connection, policy, Settings.defaults().withOperationsPerSavepoint(statementsPerSavepoint))
                 .onOutcome(outcome -> record(pending.next(), outcome));
         try {
             connection.setAutoCommit(false);
@@ -84,7 +84,7 @@ final class Execution {
             }
             return null;
         } catch (SafeOpsException e) {
-            return failed(e.statement() != null && pending.hasNext() ? pending.next() : null, e);
+            return failed(stepOf(e), e);
         } catch (SQLException e) {
             return "the connection could not start a transaction: " + e.getMessage();
         } finally {
@@ -170,20 +170,22 @@ final class Execution {
         return message;
     }
 
+    /** The step the error belongs to, found by its location and statement (a refusal can name any step). */
+    private Plan.Step stepOf(SafeOpsException e) {
+        if (e.statement() == null) {
+            return null;
+        }
+        return plan.steps().stream()
+                .filter(step -> step.location().equals(e.location()) && step.sql().equals(e.statement()))
+                .findFirst().orElse(null);
+    }
+
     /**
-     * The first line of safe-ops' message, without the "safe-ops: file:line: " it starts with: the
-     * lines after it speak of the savepoint the library leaves open, which the command rolls back.
+     * The reason alone: the rest of safe-ops' message speaks of the savepoint the library leaves
+     * open, which the command rolls back.
      */
     private static String withoutPrefix(SafeOpsException e) {
-        String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-        Location location = e.location();
-        for (String prefix : new String[] {"safe-ops: ", location == null ? null : location + ": "}) {
-            if (prefix != null && message.startsWith(prefix)) {
-                message = message.substring(prefix.length());
-            }
-        }
-        // Sentences are joined to this one with a semicolon.
-        return message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
+        return e.reason();
     }
 
     private void rollback() {
