@@ -1,11 +1,16 @@
 package dev.safeops.examples;
 
+import dev.safeops.Policy;
+import dev.safeops.Report;
 import dev.safeops.jdbc.SafeConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A legacy JDBC migration, written long before safe-ops, made safe by one line in {@link #main}: the
@@ -16,6 +21,8 @@ import java.sql.Statement;
  * <p>Run it with a JDBC URL: {@code LegacyJdbcMigration jdbc:postgresql://localhost/app?user=app}.
  */
 public final class LegacyJdbcMigration {
+
+    private static final Logger log = LoggerFactory.getLogger(LegacyJdbcMigration.class);
 
     private static final String[] STATEMENTS = {
         "ALTER TABLE users ADD COLUMN IF NOT EXISTS password text",
@@ -43,6 +50,18 @@ public final class LegacyJdbcMigration {
             insert.executeUpdate();
         }
         connection.commit();
+    }
+
+    /** The README's snippet: the same migration on a connection from a pool, optional modules declared. */
+    public static Report migrateSafely(DataSource dataSource) throws SQLException {
+        // README:begin
+        try (SafeConnection connection = SafeConnection.wrap(dataSource.getConnection(),      // the one new line
+                Policy.defaults().withOptionalTables("pipeline_*", "admin_*"))) {
+            LegacyJdbcMigration.migrate(connection);   // unchanged Statement / PreparedStatement / batch code
+            log.info(connection.report().summary());    // e.g. 4 applied, 2 skipped (42P01 undefined_table ×2), 6 savepoints
+            return connection.report();
+        }
+        // README:end
     }
 
     public static void main(String[] args) throws SQLException {

@@ -18,12 +18,14 @@ public final class FlywayMigrations {
 
     /** Runs V1__core_tables.sql and V2__optional_modules.sql, every statement guarded. */
     public static MigrateResult migrateSql(String url, String user, String password) {
+        // README:begin
         return Flyway.configure()
                 .dataSource(url, user, password)
                 .locations("classpath:dev/safeops/examples/flyway/core", "classpath:dev/safeops/examples/flyway/sql")
                 .callbacks(new SafeOpsCallback(Policy.defaults().withOptionalTables("pipeline_*", "admin_*")))
                 .load()
                 .migrate();
+        // README:end
     }
 
     /** Runs V1__core_tables.sql and the Java migration V2__optional_modules, which guards itself. */

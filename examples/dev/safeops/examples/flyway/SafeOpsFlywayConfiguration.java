@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Spring Boot: Flyway's auto-configuration runs the SQL migrations at startup, every statement guarded. */
+// README:begin
 @Configuration(proxyBeanMethods = false)
 public class SafeOpsFlywayConfiguration {
 
@@ -26,3 +27,4 @@ public class SafeOpsFlywayConfiguration {
         configuration.callbacks(callbacks.toArray(Callback[]::new));
     }
 }
+// README:end

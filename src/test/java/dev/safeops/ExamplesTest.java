@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,7 +91,7 @@ class ExamplesTest {
         Matcher snippet = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme());
         List<String> examples;
         try (var files = Files.walk(PROJECT.resolve("examples"))) {
-            examples = files.filter(file -> file.toString().endsWith(".java")).map(ExamplesTest::readmePart).toList();
+            examples = files.filter(file -> file.toString().endsWith(".java")).flatMap(ExamplesTest::readmeParts).toList();
         }
         int snippets = 0;
         while (snippet.find()) {
@@ -115,25 +117,33 @@ class ExamplesTest {
         return Files.readString(PROJECT.resolve("README.md"), StandardCharsets.UTF_8);
     }
 
-    /** The lines between "// README:begin" and "// README:end", without their common indentation. */
-    private static String readmePart(Path file) {
+    /** Each run of lines between "// README:begin" and "// README:end", without their common indentation. */
+    private static Stream<String> readmeParts(Path file) {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
+            List<String> parts = new ArrayList<>();
             int begin = text.indexOf("// README:begin\n");
-            int end = text.indexOf("// README:end");
-            if (begin < 0 || end < 0) {
-                return "";
+            while (begin >= 0) {
+                int start = begin + "// README:begin\n".length();
+                int end = text.indexOf("// README:end", start);
+                if (end < 0) {
+                    throw new IllegalStateException(file + ": README:begin without README:end");
+                }
+                parts.add(withoutIndentation(text.substring(start, text.lastIndexOf('\n', end)).lines().toList()));
+                begin = text.indexOf("// README:begin\n", end);
             }
-            List<String> lines = text.substring(begin + "// README:begin\n".length(), text.lastIndexOf('\n', end))
-                    .lines().toList();
-            int indent = lines.stream().filter(line -> !line.isBlank())
-                    .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
-            StringBuilder part = new StringBuilder();
-            lines.forEach(line -> part.append(line.isBlank() ? "" : line.substring(indent)).append('\n'));
-            return part.toString();
+            return parts.stream();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static String withoutIndentation(List<String> lines) {
+        int indent = lines.stream().filter(line -> !line.isBlank())
+                .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
+        StringBuilder part = new StringBuilder();
+        lines.forEach(line -> part.append(line.isBlank() ? "" : line.substring(indent)).append('\n'));
+        return part.toString();
     }
 
     /** A snippet may open with a comment line of its own (where the code comes from). */

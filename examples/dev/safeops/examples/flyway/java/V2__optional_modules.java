@@ -7,6 +7,7 @@ import dev.safeops.SafeOps;
 import dev.safeops.flyway.SafeJavaMigration;
 
 /** A Flyway Java migration: the same changes as the SQL example, through safe-ops' typed operations. */
+// README:begin
 public class V2__optional_modules extends SafeJavaMigration {
 
     @Override
@@ -24,3 +25,4 @@ public class V2__optional_modules extends SafeJavaMigration {
         ops.addColumn("admin_audit_logs", Column.of("actor_id", "bigint"));
     }
 }
+// README:end

@@ -71,8 +71,7 @@ class FlywayCommandsTest {
         guarded("statements").load().migrate();
 
         assertThat(guardedStatements).containsExactly(
-                "-- Production as in incident 1: the core tables, none of the optional modules' tables.\n"
-                        + "CREATE TABLE users (id bigint PRIMARY KEY, email text)",
+                "CREATE TABLE users (id bigint PRIMARY KEY, email text)",
                 "CREATE TABLE content (id bigint PRIMARY KEY, user_id bigint)",
                 "CREATE TABLE community_posts (id bigint PRIMARY KEY)",
                 "CREATE TABLE documents (id bigint PRIMARY KEY)",

@@ -8,6 +8,7 @@ import dev.safeops.Schema;
 import dev.safeops.testing.TestDatabase;
 import java.sql.SQLException;
 import org.junit.jupiter.api.BeforeEach;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,6 +38,18 @@ class LegacyJdbcMigrationExampleTest {
         assertThat(report.skipped()).isEqualTo(2);
         assertThat(Schema.columnsOf(db, "users")).containsExactly("id", "password");
         assertThat(Schema.columnsOf(db, "content")).containsExactly("id", "user_id", "project_id");
+    }
+
+    @Test
+    void theReadmesSnippetReportsWhatItsCommentShows() throws SQLException {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(db.jdbcUrl());
+        dataSource.setUser(db.user());
+        dataSource.setPassword(db.password());
+
+        Report report = LegacyJdbcMigration.migrateSafely(dataSource);
+
+        assertThat(report.summary()).isEqualTo("4 applied, 2 skipped (42P01 undefined_table ×2), 6 savepoints");
     }
 
     @Test
