@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs operations so that a tolerated error can never poison the caller's transaction.
@@ -99,17 +100,92 @@ final class Guard {
         refuseTransactionControl(operation);
         Exchange exchange = send(operation, List.of(operation.sql()));
         if (!exchange.failed()) {
-            recorder.applied(operation);
+            Optional<String> repaired = checkBuiltIndex(operation);
+            if (repaired.isPresent()) {
+                recorder.applied(operation, repaired.get());
+            } else {
+                recorder.applied(operation);
+            }
             return;
         }
         Verdict verdict = judge.judge(operation, exchange.error());
         if (verdict.kind() == Verdict.Kind.CONFIRM) {
-            verdict = confirm(operation, verdict, List.of());
+            verdict = confirm(operation, verdict, exchange.error(), List.of(), true);
+        }
+        if (verdict.kind() == Verdict.Kind.REPAIR) {
+            recorder.applied(operation, rebuild(operation, exchange.error(), verdict));
+            return;
         }
         if (verdict.kind() == Verdict.Kind.FAIL) {
-            throw failure(operation, exchange.error(), verdict.reason());
+            throw failure(operation, exchange.error(), verdict.reason() + leftInvalid(operation));
         }
         recorder.skipped(operation, exchange.error().getSQLState(), verdict.reason());
+    }
+
+    /** A concurrent build that fails leaves its index behind, invalid: say so, with the repair. */
+    private String leftInvalid(Operation operation) throws SafeOpsException {
+        Optional<SkipRule.IndexTarget> index = SkipRule.indexCreatedBy(operation.shape());
+        if (!operation.forbiddenInTransaction() || index.isEmpty()) {
+            return "";
+        }
+        Fact invalid = CatalogCheck.indexInvalid(index.get().table(), index.get().name());
+        Exchange check = send(operation, List.of(CatalogCheck.query(List.of(invalid))));
+        return !check.failed() && "t".equals(check.firstValue(0))
+                ? "; the failed build left the index " + index.get().name() + " behind INVALID (queries do not use "
+                        + "it, a unique one enforces nothing): drop it with " + SkipRule.dropIndex(index.get())
+                        + " before running again"
+                : "";
+    }
+
+    /**
+     * A concurrent build that failed earlier leaves an invalid index, which is never "already there":
+     * in autocommit mode a concurrent build drops it concurrently and builds it again; anything else
+     * fails with the command that repairs it. Returns the repair, for the outcome's reason.
+     */
+    private String rebuild(Operation operation, SQLException error, Verdict verdict) throws SafeOpsException {
+        if (!operation.forbiddenInTransaction()) {
+            throw failure(operation, error, invalidIndex(verdict));
+        }
+        // One at a time: statements sent together share an implicit transaction, which neither allows.
+        Exchange repair = send(operation, List.of(verdict.repair()));
+        if (!repair.failed()) {
+            repair = send(operation, List.of(operation.sql()));
+        }
+        if (repair.failed()) {
+            throw failure(operation, repair.error(), "repairing the invalid index (" + verdict.repair()
+                    + ", then the build again) failed");
+        }
+        return "repaired: " + verdict.reason() + ", left by a failed concurrent build; ran " + verdict.repair()
+                + " and built it again";
+    }
+
+    private static String invalidIndex(Verdict verdict) {
+        return verdict.reason() + ": an invalid index, left by a failed concurrent build, is never \"already "
+                + "there\" (queries do not use it and a unique one enforces nothing). Repair it outside a "
+                + "transaction: " + verdict.repair() + "; then run the statement again";
+    }
+
+    /**
+     * {@code CREATE INDEX … IF NOT EXISTS} succeeds, with a notice, when an index of that name is
+     * there, even an invalid one; so afterwards the index must be valid. Empty when it is, or the
+     * repair made when it was not.
+     */
+    private Optional<String> checkBuiltIndex(Operation operation) throws SafeOpsException {
+        if (!operation.shape().createsIndexIfNotExists()) {
+            return Optional.empty();
+        }
+        Optional<SkipRule.IndexTarget> index = SkipRule.indexCreatedBy(operation.shape());
+        if (index.isEmpty()) {
+            return Optional.empty();
+        }
+        Fact invalid = CatalogCheck.indexInvalid(index.get().table(), index.get().name());
+        Exchange check = send(operation, List.of(CatalogCheck.query(List.of(invalid))));
+        if (check.failed() || !"t".equals(check.firstValue(0))) {
+            return Optional.empty();
+        }
+        Verdict verdict = Verdict.repair(invalid.claim(), SkipRule.dropIndex(index.get()));
+        SQLException notice = new SQLException(invalid.claim() + " (IF NOT EXISTS kept it)", "42P07");
+        return Optional.of(rebuild(operation, notice, verdict));
     }
 
     /**
@@ -129,6 +205,8 @@ final class Guard {
         private int alone;
         /** Statements that must go first in the next round trip: the rollback of a tolerated failure. */
         private List<String> pending = List.of();
+        /** A failure whose skip the catalog confirms in the next round trip, as part of {@link #pending}. */
+        private Tentative tentative;
 
         Pipeline(Iterator<Operation> source) {
             this.source = source;
@@ -180,7 +258,12 @@ final class Guard {
             List<Operation> current = new ArrayList<>();
             int index = 0;
             for (Operation operation : window) {
-                int limit = index++ < alone ? 1 : groupSize;
+                int limit = index++ < alone || operation.survivesRollback() ? 1 : groupSize;
+                if (operation.survivesRollback() && !current.isEmpty()) {
+                    // replaying a group would run it twice: it never shares a savepoint
+                    units.add(current);
+                    current = new ArrayList<>();
+                }
                 current.add(operation);
                 if (current.size() >= limit || operation.returnsRows()) {
                     units.add(current);
@@ -205,6 +288,9 @@ final class Guard {
             int recovery = pending.size();
             Operation head = window.peekFirst();
             Exchange exchange = send(head, statements);
+            if (tentative != null && !settle(exchange)) {
+                return; // the skip was confirmed the slow way; nothing of the window ran, it goes again
+            }
             if (exchange.failed() && exchange.completed() < recovery) {
                 throw failure(head, exchange.error(), "rolling back a skipped statement failed");
             }
@@ -243,10 +329,20 @@ final class Guard {
 
         private void handleFailure(Operation failed, SQLException error) throws SafeOpsException {
             Verdict verdict = judge.judge(failed, error);
+            if (verdict.kind() == Verdict.Kind.CONFIRM && failed.wanted() == null
+                    && verdict.confirmation().invalidIndex() == null) {
+                // Confirmed in the next round trip, ahead of the statements that follow: no round trip of its own.
+                tentative = new Tentative(failed, error, verdict);
+                pending = List.of(ROLLBACK, CatalogCheck.assertion(verdict.confirmation()), RELEASE);
+                return;
+            }
             if (verdict.kind() == Verdict.Kind.CONFIRM) {
-                verdict = confirm(failed, verdict, RECOVERY);
+                verdict = confirm(failed, verdict, error, RECOVERY, false);
             } else {
                 pending = RECOVERY;
+            }
+            if (verdict.kind() == Verdict.Kind.REPAIR) {
+                verdict = Verdict.fail(invalidIndex(verdict));
             }
             if (verdict.kind() == Verdict.Kind.FAIL) {
                 flushPending();
@@ -263,9 +359,40 @@ final class Guard {
             List<String> statements = pending;
             pending = List.of();
             Exchange exchange = send(null, statements);
-            if (exchange.failed()) {
+            boolean settled = tentative == null || settle(exchange);
+            if (settled && exchange.failed()) {
                 throw failure(null, exchange.error(), "rolling back a skipped statement failed");
             }
+        }
+
+        /**
+         * Reads the answer to a {@link Tentative} skip's assertion, sent as the second statement of
+         * the exchange, and records the skip. When the assertion failed — the catalog does not confirm
+         * the skip, or the look-up itself failed — rolls that back and asks again plainly, so that the
+         * verdict, and its message, come from the facts. Returns whether the exchange went on past the
+         * assertion; false means nothing after it ran.
+         */
+        private boolean settle(Exchange exchange) throws SafeOpsException {
+            Tentative skip = tentative;
+            tentative = null;
+            String sqlState = skip.error().getSQLState();
+            if (!exchange.failed() || exchange.completed() > 1) {
+                Verdict verdict = judge.confirmed(skip.verdict(), sqlState, exchange.firstValue(1));
+                recorder.skipped(skip.operation(), sqlState, verdict.reason());
+                return true;
+            }
+            if (exchange.completed() == 0) {
+                return true; // the rollback itself failed: the caller reports it
+            }
+            pending = List.of();
+            Verdict verdict = confirm(skip.operation(), skip.verdict(), skip.error(), RECOVERY, false);
+            if (verdict.kind() != Verdict.Kind.TOLERATE) {
+                window.clear();
+                throw failure(skip.operation(), skip.error(), verdict.kind() == Verdict.Kind.REPAIR
+                        ? invalidIndex(verdict) : verdict.reason());
+            }
+            recorder.skipped(skip.operation(), sqlState, verdict.reason());
+            return false;
         }
 
         private boolean connectionLost() {
@@ -277,18 +404,60 @@ final class Guard {
         }
     }
 
+    /** A failed operation, the error, and the verdict waiting for the catalog's confirmation. */
+    private record Tentative(Operation operation, SQLException error, Verdict verdict) {
+    }
+
     /**
      * Asks the catalog what a pending verdict needs to know, after the statements that must go first
-     * (the rollback of the failed statement, inside a transaction), in one round trip.
+     * (the rollback of the failed statement, inside a transaction), in one round trip: one query for
+     * every object the skip rests on. A typed operation then compares the object there with the one
+     * it wants.
      */
-    private Verdict confirm(Operation operation, Verdict pending, List<String> first) throws SafeOpsException {
+    private Verdict confirm(Operation operation, Verdict pending, SQLException error, List<String> first,
+                            boolean autoCommit) throws SafeOpsException {
         List<String> statements = new ArrayList<>(first);
-        statements.add(pending.catalogQuery());
+        statements.add(CatalogCheck.query(pending.confirmation().facts()));
         Exchange check = send(operation, statements);
         if (check.failed()) {
             throw failure(operation, check.error(), "the catalog look-up that would confirm the skip failed");
         }
-        return judge.confirmed(pending, "t".equals(check.firstValue(first.size())));
+        Verdict verdict = judge.confirmed(pending, error.getSQLState(), check.firstValue(first.size()));
+        if (verdict.kind() != Verdict.Kind.TOLERATE || !verdict.objectPresent() || operation.wanted() == null) {
+            return verdict;
+        }
+        Optional<String> difference = compare(operation, operation.wanted(), autoCommit);
+        return difference.isPresent() ? Verdict.fail(difference.get())
+                : Verdict.tolerate(verdict.reason() + "; already exists as wanted", true);
+    }
+
+    /**
+     * Runs a typed operation's comparison: its model is built inside a savepoint (in autocommit mode,
+     * a transaction) that is always rolled back, so nothing of it stays.
+     */
+    private Optional<String> compare(Operation operation, Wanted wanted, boolean autoCommit) throws SafeOpsException {
+        List<String> undo = autoCommit ? List.of("ROLLBACK")
+                : List.of("ROLLBACK TO SAVEPOINT " + Wanted.PROBE_SAVEPOINT, "RELEASE SAVEPOINT " + Wanted.PROBE_SAVEPOINT);
+        List<String> statements = new ArrayList<>();
+        statements.add(autoCommit ? "BEGIN" : "SAVEPOINT " + Wanted.PROBE_SAVEPOINT);
+        statements.addAll(wanted.probe());
+        statements.add(wanted.query());
+        statements.addAll(undo);
+        Exchange exchange = send(operation, statements);
+        int query = 1 + wanted.probe().size();
+        if (exchange.failed() && exchange.completed() <= query) {
+            Exchange rollback = send(operation, undo);
+            if (rollback.failed()) {
+                throw failure(operation, rollback.error(), "rolling back the comparison with the existing object failed");
+            }
+            return Optional.of("an object of that name exists, and what the operation wants cannot be built to compare "
+                    + "with it (" + exchange.error().getSQLState() + ": " + Judge.serverMessage(exchange.error())
+                    + "): the operation is wrong, not the database");
+        }
+        if (exchange.failed()) {
+            throw failure(operation, exchange.error(), "rolling back the comparison with the existing object failed");
+        }
+        return wanted.difference().apply(exchange.firstValue(query));
     }
 
     private Exchange send(Operation operation, List<String> statements) throws SafeOpsException {

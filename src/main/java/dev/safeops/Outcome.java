@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param sql       the statement that was sent
  * @param sqlState  the SQLSTATE of the tolerated error; {@code null} when applied
  * @param reason    why it was skipped, e.g. {@code missing object (42P01): relation "x" does not
- *                  exist}; {@code null} when applied
+ *                  exist; confirmed: relation x is absent (to_regclass)}; for an applied operation
+ *                  {@code null}, or what was repaired before it could be applied (an invalid index
+ *                  dropped and built again)
  * @param location  where the statement came from (file and line) when it came from a script;
  *                  {@code null} otherwise
  */
@@ -41,6 +43,10 @@ public record Outcome(Status status, String operation, String sql, String sqlSta
 
     static Outcome applied(Operation operation) {
         return new Outcome(Status.APPLIED, operation.description(), operation.sql(), null, null, operation.location());
+    }
+
+    static Outcome applied(Operation operation, String reason) {
+        return new Outcome(Status.APPLIED, operation.description(), operation.sql(), null, reason, operation.location());
     }
 
     static Outcome skipped(Operation operation, String sqlState, String reason) {

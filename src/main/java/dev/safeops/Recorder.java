@@ -29,6 +29,15 @@ final class Recorder {
         listener.accept(outcome);
     }
 
+    /** Applied, with a reason worth reporting (such as a repair made before it could be). */
+    void applied(Operation operation, String reason) {
+        Outcome outcome = Outcome.applied(operation, reason);
+        outcomes.add(outcome);
+        LOG.info("safe-ops {}{}: {}", operation.location() == null ? "" : operation.location() + " ",
+                operation.description(), reason);
+        listener.accept(outcome);
+    }
+
     void skipped(Operation operation, String sqlState, String reason) {
         Outcome outcome = Outcome.skipped(operation, sqlState, reason);
         outcomes.add(outcome);
