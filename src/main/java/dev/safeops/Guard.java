@@ -173,17 +173,92 @@ final class Guard {
     private void runAlone(Step step) throws SafeOpsException {
         Exchange exchange = send(step, List.of(step.sql()));
         if (!exchange.failed()) {
-            recorder.applied(step);
+            Optional<String> repaired = checkBuiltIndex(step);
+            if (repaired.isPresent()) {
+                recorder.applied(step, repaired.get());
+            } else {
+                recorder.applied(step);
+            }
             return;
         }
         Verdict verdict = judge.judge(step.operation(), exchange.error());
         if (verdict.kind() == Verdict.Kind.CONFIRM) {
-            verdict = confirm(step, verdict, List.of());
+            verdict = confirm(step, verdict, exchange.error(), List.of(), true);
+        }
+        if (verdict.kind() == Verdict.Kind.REPAIR) {
+            recorder.applied(step, rebuild(step, exchange.error(), verdict));
+            return;
         }
         if (verdict.kind() == Verdict.Kind.FAIL) {
-            throw failure(Kind.NOT_TOLERATED, step, exchange.error(), verdict.reason());
+            throw failure(Kind.NOT_TOLERATED, step, exchange.error(), verdict.reason() + leftInvalid(step));
         }
         recorder.skipped(step, exchange.error().getSQLState(), verdict.reason());
+    }
+
+    /** A concurrent build that fails leaves its index behind, invalid: say so, with the repair. */
+    private String leftInvalid(Step step) throws SafeOpsException {
+        Optional<SkipRule.IndexTarget> index = SkipRule.indexCreatedBy(step.operation().shape());
+        if (!step.operation().forbiddenInTransaction() || index.isEmpty()) {
+            return "";
+        }
+        Fact invalid = CatalogCheck.indexInvalid(index.get().table(), index.get().name());
+        Exchange check = send(step, List.of(CatalogCheck.query(List.of(invalid))));
+        return !check.failed() && "t".equals(check.firstValue(0))
+                ? "; the failed build left the index " + index.get().name() + " behind INVALID (queries do not use "
+                        + "it, a unique one enforces nothing): drop it with " + SkipRule.dropIndex(index.get())
+                        + " before running again"
+                : "";
+    }
+
+    /**
+     * A concurrent build that failed earlier leaves an invalid index, which is never "already there":
+     * in autocommit mode a concurrent build drops it concurrently and builds it again; anything else
+     * fails with the command that repairs it. Returns the repair, for the outcome's reason.
+     */
+    private String rebuild(Step step, SQLException error, Verdict verdict) throws SafeOpsException {
+        if (!step.operation().forbiddenInTransaction()) {
+            throw failure(Kind.NOT_TOLERATED, step, error, invalidIndex(verdict));
+        }
+        // One at a time: statements sent together share an implicit transaction, which neither allows.
+        Exchange repair = send(step, List.of(verdict.repair()));
+        if (!repair.failed()) {
+            repair = send(step, List.of(step.sql()));
+        }
+        if (repair.failed()) {
+            throw failure(Kind.GUARD_FAILED, step, repair.error(), "repairing the invalid index (" + verdict.repair()
+                    + ", then the build again) failed");
+        }
+        return "repaired: " + verdict.reason() + ", left by a failed concurrent build; ran " + verdict.repair()
+                + " and built it again";
+    }
+
+    private static String invalidIndex(Verdict verdict) {
+        return verdict.reason() + ": an invalid index, left by a failed concurrent build, is never \"already "
+                + "there\" (queries do not use it and a unique one enforces nothing). Repair it outside a "
+                + "transaction: " + verdict.repair() + "; then run the statement again";
+    }
+
+    /**
+     * {@code CREATE INDEX … IF NOT EXISTS} succeeds, with a notice, when an index of that name is
+     * there, even an invalid one; so afterwards the index must be valid. Empty when it is, or the
+     * repair made when it was not.
+     */
+    private Optional<String> checkBuiltIndex(Step step) throws SafeOpsException {
+        if (!step.operation().shape().createsIndexIfNotExists()) {
+            return Optional.empty();
+        }
+        Optional<SkipRule.IndexTarget> index = SkipRule.indexCreatedBy(step.operation().shape());
+        if (index.isEmpty()) {
+            return Optional.empty();
+        }
+        Fact invalid = CatalogCheck.indexInvalid(index.get().table(), index.get().name());
+        Exchange check = send(step, List.of(CatalogCheck.query(List.of(invalid))));
+        if (check.failed() || !"t".equals(check.firstValue(0))) {
+            return Optional.empty();
+        }
+        Verdict verdict = Verdict.repair(invalid.claim(), SkipRule.dropIndex(index.get()));
+        SQLException notice = new SQLException(invalid.claim() + " (IF NOT EXISTS kept it)", "42P07");
+        return Optional.of(rebuild(step, notice, verdict));
     }
 
     /**
@@ -206,6 +281,10 @@ final class Guard {
         private int alone;
         /** Statements that must go first in the next round trip: the rollback of a tolerated failure. */
         private List<String> pending = List.of();
+        /** A failure whose skip the catalog confirms in the next round trip, as part of {@link #pending}. */
+        private Tentative tentative;
+        /** The first step of the last window sent, blamed when a rollback sent after the last window fails. */
+        private Step lastHead;
 
         Pipeline(Iterator<Step> source) {
             this.source = source;
@@ -251,7 +330,13 @@ final class Guard {
             List<Step> current = new ArrayList<>();
             int index = 0;
             for (Step step : window) {
-                int limit = index++ < alone ? 1 : groupSize;
+                boolean survivesRollback = step.operation().survivesRollback();
+                int limit = index++ < alone || survivesRollback ? 1 : groupSize;
+                if (survivesRollback && !current.isEmpty()) {
+                    // replaying a group would run it twice: it never shares a savepoint
+                    units.add(current);
+                    current = new ArrayList<>();
+                }
                 current.add(step);
                 if (current.size() >= limit || step.operation().returnsRows()) {
                     units.add(current);
@@ -275,7 +360,11 @@ final class Guard {
             }
             int recovery = pending.size();
             Step head = window.peekFirst();
+            lastHead = head;
             Exchange exchange = send(head, statements);
+            if (tentative != null && !settle(exchange)) {
+                return; // the skip was confirmed the slow way; nothing of the window ran, it goes again
+            }
             if (exchange.failed() && exchange.completed() < recovery) {
                 throw failure(Kind.GUARD_FAILED, head, exchange.error(), "rolling back a skipped statement failed");
             }
@@ -342,10 +431,20 @@ final class Guard {
 
         private void handleFailure(Step failed, SQLException error) throws SafeOpsException {
             Verdict verdict = judge.judge(failed.operation(), error);
+            if (verdict.kind() == Verdict.Kind.CONFIRM && failed.operation().wanted() == null
+                    && verdict.confirmation().invalidIndex() == null) {
+                // Confirmed in the next round trip, ahead of the statements that follow: no round trip of its own.
+                tentative = new Tentative(failed, error, verdict);
+                pending = List.of(ROLLBACK, CatalogCheck.assertion(verdict.confirmation()), RELEASE);
+                return;
+            }
             if (verdict.kind() == Verdict.Kind.CONFIRM) {
-                verdict = confirm(failed, verdict, RECOVERY);
+                verdict = confirm(failed, verdict, error, RECOVERY, false);
             } else {
                 pending = RECOVERY;
+            }
+            if (verdict.kind() == Verdict.Kind.REPAIR) {
+                verdict = Verdict.fail(invalidIndex(verdict));
             }
             if (verdict.kind() == Verdict.Kind.FAIL) {
                 flushPending(failed);
@@ -356,7 +455,7 @@ final class Guard {
         }
 
         private void flushPending() throws SafeOpsException {
-            flushPending(window.peekFirst());
+            flushPending(window.isEmpty() ? lastHead : window.peekFirst());
         }
 
         private void flushPending(Step blamed) throws SafeOpsException {
@@ -366,9 +465,40 @@ final class Guard {
             List<String> statements = pending;
             pending = List.of();
             Exchange exchange = send(blamed, statements);
-            if (exchange.failed()) {
+            boolean settled = tentative == null || settle(exchange);
+            if (settled && exchange.failed()) {
                 throw failure(Kind.GUARD_FAILED, blamed, exchange.error(), "rolling back a skipped statement failed");
             }
+        }
+
+        /**
+         * Reads the answer to a {@link Tentative} skip's assertion, sent as the second statement of
+         * the exchange, and records the skip. When the assertion failed — the catalog does not confirm
+         * the skip, or the look-up itself failed — rolls that back and asks again plainly, so that the
+         * verdict, and its message, come from the facts. Returns whether the exchange went on past the
+         * assertion; false means nothing after it ran.
+         */
+        private boolean settle(Exchange exchange) throws SafeOpsException {
+            Tentative skip = tentative;
+            tentative = null;
+            String sqlState = skip.error().getSQLState();
+            if (!exchange.failed() || exchange.completed() > 1) {
+                Verdict verdict = judge.confirmed(skip.verdict(), sqlState, exchange.firstValue(1));
+                recorder.skipped(skip.step(), sqlState, verdict.reason());
+                return true;
+            }
+            if (exchange.completed() == 0) {
+                return true; // the rollback itself failed: the caller reports it
+            }
+            pending = List.of();
+            Verdict verdict = confirm(skip.step(), skip.verdict(), skip.error(), RECOVERY, false);
+            if (verdict.kind() != Verdict.Kind.TOLERATE) {
+                window.clear();
+                throw failure(Kind.NOT_TOLERATED, skip.step(), skip.error(), verdict.kind() == Verdict.Kind.REPAIR
+                        ? invalidIndex(verdict) : verdict.reason());
+            }
+            recorder.skipped(skip.step(), sqlState, verdict.reason());
+            return false;
         }
     }
 
@@ -386,18 +516,63 @@ final class Guard {
         }
     }
 
+    /** A failed operation, the error, and the verdict waiting for the catalog's confirmation. */
+    private record Tentative(Step step, SQLException error, Verdict verdict) {
+    }
+
     /**
      * Asks the catalog what a pending verdict needs to know, after the statements that must go first
-     * (the rollback of the failed statement, inside a transaction), in one round trip.
+     * (the rollback of the failed statement, inside a transaction), in one round trip: one query for
+     * every object the skip rests on. A typed operation then compares the object there with the one
+     * it wants.
      */
-    private Verdict confirm(Step step, Verdict pending, List<String> first) throws SafeOpsException {
+    private Verdict confirm(Step step, Verdict pending, SQLException error, List<String> first, boolean autoCommit)
+            throws SafeOpsException {
         List<String> statements = new ArrayList<>(first);
-        statements.add(pending.catalogQuery());
+        statements.add(CatalogCheck.query(pending.confirmation().facts()));
         Exchange check = send(step, statements);
         if (check.failed()) {
             throw failure(Kind.GUARD_FAILED, step, check.error(), "the catalog look-up that would confirm the skip failed");
         }
-        return judge.confirmed(pending, "t".equals(check.firstValue(first.size())));
+        Verdict verdict = judge.confirmed(pending, error.getSQLState(), check.firstValue(first.size()));
+        Wanted wanted = step.operation().wanted();
+        if (verdict.kind() != Verdict.Kind.TOLERATE || !verdict.objectPresent() || wanted == null) {
+            return verdict;
+        }
+        Optional<String> difference = compare(step, wanted, autoCommit);
+        return difference.isPresent() ? Verdict.fail(difference.get())
+                : Verdict.tolerate(verdict.reason() + "; already exists as wanted", true);
+    }
+
+    /**
+     * Runs a typed operation's comparison: its model is built inside a savepoint (in autocommit mode,
+     * a transaction) that is always rolled back, so nothing of it stays.
+     */
+    private Optional<String> compare(Step step, Wanted wanted, boolean autoCommit) throws SafeOpsException {
+        List<String> undo = autoCommit ? List.of("ROLLBACK")
+                : List.of("ROLLBACK TO SAVEPOINT " + Wanted.PROBE_SAVEPOINT, "RELEASE SAVEPOINT " + Wanted.PROBE_SAVEPOINT);
+        List<String> statements = new ArrayList<>();
+        statements.add(autoCommit ? "BEGIN" : "SAVEPOINT " + Wanted.PROBE_SAVEPOINT);
+        statements.addAll(wanted.probe());
+        statements.add(wanted.query());
+        statements.addAll(undo);
+        Exchange exchange = send(step, statements);
+        int query = 1 + wanted.probe().size();
+        if (exchange.failed() && exchange.completed() <= query) {
+            Exchange rollback = send(step, undo);
+            if (rollback.failed()) {
+                throw failure(Kind.GUARD_FAILED, step, rollback.error(),
+                        "rolling back the comparison with the existing object failed");
+            }
+            return Optional.of("an object of that name exists, and what the operation wants cannot be built to compare "
+                    + "with it (" + exchange.error().getSQLState() + ": " + Judge.serverMessage(exchange.error())
+                    + "): the operation is wrong, not the database");
+        }
+        if (exchange.failed()) {
+            throw failure(Kind.GUARD_FAILED, step, exchange.error(),
+                    "rolling back the comparison with the existing object failed");
+        }
+        return wanted.difference().apply(exchange.firstValue(query));
     }
 
     private Exchange send(Step step, List<String> statements) throws SafeOpsException {

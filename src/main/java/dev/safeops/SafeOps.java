@@ -144,7 +144,7 @@ public final class SafeOps {
                     + "(a second one could commit or roll back the transaction behind safe-ops' back); run several "
                     + "as a Script. Nothing was sent", caller);
         }
-        return guard().run(new Guard.Step(Operation.statement(statements.get(0).sql(), caller), caller, null, -1));
+        return guard().run(new Guard.Step(Operation.statement(statements.get(0).shape(), caller), caller, null, -1));
     }
 
     private SafeOpsException refused(String sql, String reason, Location caller) throws SafeOpsException {
@@ -170,7 +170,7 @@ public final class SafeOps {
         int first = recorder.size();
         int savepointsBefore = recorder.savepoints();
         List<Guard.Step> steps = script.statements().stream()
-                .map(statement -> new Guard.Step(Operation.statement(statement.sql(), statement.location()),
+                .map(statement -> new Guard.Step(Operation.statement(statement.shape(), statement.location()),
                         statement.location(), script.name(), statement.index()))
                 .collect(Collectors.toList());
         guard().runAll(steps);
@@ -198,18 +198,18 @@ public final class SafeOps {
             sql.append(", PRIMARY KEY (").append(String.join(", ", key)).append(')');
         }
         sql.append(')');
-        return run(Operation.typed("create table " + name, sql.toString(), EXISTING, name));
+        return run(Operation.typed("create table " + name, sql.toString(), EXISTING));
     }
 
     public Outcome dropTable(String table) throws SafeOpsException {
         QualifiedName name = QualifiedName.parse(table, "table name");
-        return run(Operation.typed("drop table " + name, "DROP TABLE " + name.sql(), MISSING, name));
+        return run(Operation.typed("drop table " + name, "DROP TABLE " + name.sql(), MISSING));
     }
 
     public Outcome renameTable(String table, String newName) throws SafeOpsException {
         QualifiedName name = QualifiedName.parse(table, "table name");
         String sql = alterTable(name) + " RENAME TO " + Identifier.quote(newName, "new table name");
-        return run(Operation.typed("rename table " + name + " to " + newName, sql, MISSING, name));
+        return run(Operation.typed("rename table " + name + " to " + newName, sql, MISSING));
     }
 
     /**
@@ -219,7 +219,8 @@ public final class SafeOps {
     public Outcome addColumn(String table, Column column) throws SafeOpsException {
         QualifiedName name = QualifiedName.parse(table, "table name");
         String sql = alterTable(name) + " ADD COLUMN " + column.definition() + (column.isPrimaryKey() ? " PRIMARY KEY" : "");
-        return run(Operation.typed("add column " + name + "." + column.name(), sql, BOTH, name));
+        return run(Operation.typed("add column " + name + "." + column.name(), sql, BOTH)
+                .wanting(Wanted.column(name, column)));
     }
 
     public Outcome dropColumn(String table, String column) throws SafeOpsException {
@@ -270,12 +271,12 @@ public final class SafeOps {
         QualifiedName table = QualifiedName.parse(index.table(), "table name");
         String description = "create " + (index.isUnique() ? "unique " : "") + "index " + index.effectiveName()
                 + " on " + table;
-        return run(Operation.typed(description, index.sql(), BOTH, table));
+        return run(Operation.typed(description, index.sql(), BOTH).wanting(Wanted.index(table, index)));
     }
 
     public Outcome dropIndex(String index) throws SafeOpsException {
         QualifiedName name = QualifiedName.parse(index, "index name");
-        return run(Operation.typed("drop index " + name, "DROP INDEX " + name.sql(), MISSING, name));
+        return run(Operation.typed("drop index " + name, "DROP INDEX " + name.sql(), MISSING));
     }
 
     /**
@@ -285,7 +286,7 @@ public final class SafeOps {
     public Outcome addForeignKey(ForeignKey foreignKey) throws SafeOpsException {
         String description = "add foreign key " + foreignKey.effectiveName() + " on " + foreignKey.target()
                 + " referencing " + foreignKey.referenced();
-        return run(Operation.typed(description, foreignKey.sql(), BOTH, foreignKey.target(), foreignKey.referenced()));
+        return run(Operation.typed(description, foreignKey.sql(), BOTH).wanting(Wanted.foreignKey(foreignKey)));
     }
 
     /** Adds a CHECK constraint; {@code expression} is SQL. Idempotent by constraint name. */
@@ -308,7 +309,7 @@ public final class SafeOps {
     public Outcome dropConstraint(String table, String name) throws SafeOpsException {
         QualifiedName target = QualifiedName.parse(table, "table name");
         String sql = alterTable(target) + " DROP CONSTRAINT " + Identifier.quote(name, "constraint name");
-        return run(Operation.typed("drop constraint " + name + " on " + target, sql, MISSING, target));
+        return run(Operation.typed("drop constraint " + name + " on " + target, sql, MISSING));
     }
 
     /**
@@ -322,7 +323,8 @@ public final class SafeOps {
         }
         String sql = "CREATE TYPE " + name.sql() + " AS ENUM ("
                 + List.of(labels).stream().map(Literal::quote).collect(Collectors.joining(", ")) + ")";
-        return run(Operation.typed("create enum type " + name, sql, EXISTING));
+        return run(Operation.typed("create enum type " + name, sql, EXISTING)
+                .wanting(Wanted.enumLabels(name, List.of(labels))));
     }
 
     /** Adds a label to an enum type; a label already there is a skip, and so is a missing type. */
@@ -335,13 +337,14 @@ public final class SafeOps {
     private Outcome addConstraint(String table, String name, String kind, String definition) throws SafeOpsException {
         QualifiedName target = QualifiedName.parse(table, "table name");
         String sql = alterTable(target) + " ADD CONSTRAINT " + Identifier.quote(name, "constraint name") + " " + definition;
-        return run(Operation.typed("add " + kind + " " + name + " on " + target, sql, BOTH, target));
+        return run(Operation.typed("add " + kind + " " + name + " on " + target, sql, BOTH)
+                .wanting(Wanted.constraint(target, name, definition)));
     }
 
     private Outcome alterColumn(String table, String column, String verb, String clause) throws SafeOpsException {
         QualifiedName name = QualifiedName.parse(table, "table name");
         Identifier.checked(column, "column name");
-        return run(Operation.typed(verb + " " + name + "." + column, alterTable(name) + " " + clause, MISSING, name));
+        return run(Operation.typed(verb + " " + name + "." + column, alterTable(name) + " " + clause, MISSING));
     }
 
     private static String columnClause(String column) {
