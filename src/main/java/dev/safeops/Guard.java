@@ -135,7 +135,7 @@ final class Guard {
                     + "autocommit mode (the safe-ops command line runs such statements after the commit). It was not "
                     + "sent");
         }
-        StatementShape shape = StatementShape.of(operation.sql());
+        StatementShape shape = operation.shape();
         if (shape.copiesThroughTheClient()) {
             return Optional.of("refused " + operation.description() + ": COPY … FROM STDIN and COPY … TO STDOUT "
                     + "exchange data with the client in a protocol of their own, which would desynchronise the "

@@ -31,9 +31,17 @@ import org.slf4j.LoggerFactory;
  *       {@link Policy} tolerates rolls back that operation only and becomes a {@link Outcome.Status#SKIPPED}
  *       outcome, logged at WARN; everything applied before and after stays in the transaction.</li>
  *   <li>Any other error rolls back that operation only and is thrown as a {@link SafeOpsException}
- *       carrying SQLSTATE, statement and operation; the caller decides whether to roll back.</li>
- *   <li>safe-ops never commits or rolls back the caller's transaction, and refuses, before sending
- *       anything, to work in a transaction that is already aborted.</li>
+ *       carrying SQLSTATE, statement, operation, location and the transaction's real state; the caller
+ *       decides whether to roll back.</li>
+ *   <li>safe-ops never commits or rolls back the caller's transaction. It refuses to work in a
+ *       transaction that is already aborted before sending any statement (on a connection that
+ *       hides pgjdbc it asks with {@code SELECT 1}, which cannot change anything).</li>
+ *   <li>Whatever it can refuse from a statement's text — transaction control, statements PostgreSQL
+ *       refuses in a transaction block, {@code COPY} through the client, session changes pgjdbc
+ *       cannot live with, several statements in one {@link #execute} — it refuses before anything is
+ *       sent, for a whole {@link Script} at once, identically on every kind of connection.</li>
+ *   <li>No round trip can leave client and server waiting for each other: what travels together is
+ *       bounded in statements and bytes.</li>
  *   <li>In autocommit mode each statement is its own transaction; errors are classified the same way.</li>
  *   <li>Every identifier is quoted; a name PostgreSQL would truncate (over 63 bytes) or a blank name is
  *       refused before anything is sent.</li>
