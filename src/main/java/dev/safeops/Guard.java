@@ -16,9 +16,9 @@ import java.util.Optional;
  * operations are pipelined: a window of them goes out in one round trip. When one fails, the
  * server ignores the rest of the window; the guard rolls back to that operation's savepoint (only
  * one is ever open, because every success releases its own), decides, and resends the rest of the
- * window behind the rollback. A skip therefore costs one extra round trip, or two when the catalog
- * has to confirm it. In autocommit mode each statement is its own transaction and needs no
- * savepoint.
+ * window behind the rollback and an assertion that the catalog confirms the skip (which stops the
+ * server from running the rest when it does not). A skip therefore costs one extra round trip. In
+ * autocommit mode each statement is its own transaction and needs no savepoint.
  */
 final class Guard {
 
@@ -329,8 +329,7 @@ final class Guard {
 
         private void handleFailure(Operation failed, SQLException error) throws SafeOpsException {
             Verdict verdict = judge.judge(failed, error);
-            if (verdict.kind() == Verdict.Kind.CONFIRM && failed.wanted() == null
-                    && verdict.confirmation().invalidIndex() == null) {
+            if (verdict.kind() == Verdict.Kind.CONFIRM && failed.wanted() == null) {
                 // Confirmed in the next round trip, ahead of the statements that follow: no round trip of its own.
                 tentative = new Tentative(failed, error, verdict);
                 pending = List.of(ROLLBACK, CatalogCheck.assertion(verdict.confirmation()), RELEASE);
