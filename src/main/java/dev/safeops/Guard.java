@@ -19,9 +19,9 @@ import java.util.Optional;
  * operations are pipelined: a window of them goes out in one round trip. When one fails, the
  * server ignores the rest of the window; the guard rolls back to that operation's savepoint (only
  * one is ever open, because every success releases its own), decides, and resends the rest of the
- * window behind the rollback. A skip therefore costs one extra round trip, or two when the catalog
- * has to confirm it. In autocommit mode each statement is its own transaction and needs no
- * savepoint.
+ * window behind the rollback and an assertion that the catalog confirms the skip (which stops the
+ * server from running the rest when it does not). A skip therefore costs one extra round trip. In
+ * autocommit mode each statement is its own transaction and needs no savepoint.
  *
  * <p>Everything that can be refused from the statements' text is refused before anything is sent,
  * for a whole script at once, and so is an aborted transaction.
@@ -431,8 +431,7 @@ final class Guard {
 
         private void handleFailure(Step failed, SQLException error) throws SafeOpsException {
             Verdict verdict = judge.judge(failed.operation(), error);
-            if (verdict.kind() == Verdict.Kind.CONFIRM && failed.operation().wanted() == null
-                    && verdict.confirmation().invalidIndex() == null) {
+            if (verdict.kind() == Verdict.Kind.CONFIRM && failed.operation().wanted() == null) {
                 // Confirmed in the next round trip, ahead of the statements that follow: no round trip of its own.
                 tentative = new Tentative(failed, error, verdict);
                 pending = List.of(ROLLBACK, CatalogCheck.assertion(verdict.confirmation()), RELEASE);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.safeops.testing.TestDatabase;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,6 +43,30 @@ class MistakesAreNotDriftTest {
             assertThatThrownBy(() -> ops.run(script)).isInstanceOfSatisfying(SafeOpsException.class,
                     e -> assertThat(e.getSQLState()).isEqualTo("42704"));
             assertThat(ops.report().skipped()).isZero();
+            connection.rollback();
+        }
+    }
+
+    @Test
+    void nothingAfterAnUnconfirmedSkipInAScriptIsApplied() throws SQLException {
+        Script script = Script.parse("typo.sql", """
+                ALTER TABLE orders ADD COLUMN x int;
+                UPDATE accounts SET mial = lower(mail);
+                ALTER TABLE orders ADD COLUMN y int;
+                """);
+        try (Connection connection = db.connectInTransaction()) {
+            SafeOps ops = SafeOps.on(connection);
+
+            assertThatThrownBy(() -> ops.run(script)).isInstanceOfSatisfying(SafeOpsException.class,
+                    e -> assertThat(e.location().line()).isEqualTo(2));
+            assertThat(ops.report().outcomes()).extracting(Outcome::sql)
+                    .containsExactly("ALTER TABLE orders ADD COLUMN x int");
+            try (Statement statement = connection.createStatement();
+                 ResultSet columns = statement.executeQuery("SELECT string_agg(column_name::text, ',' ORDER BY "
+                         + "ordinal_position) FROM information_schema.columns WHERE table_name = 'orders'")) {
+                columns.next();
+                assertThat(columns.getString(1)).isEqualTo("id,a,x");
+            }
             connection.rollback();
         }
     }
