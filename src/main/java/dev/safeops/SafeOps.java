@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Inside a transaction (autocommit off) every operation runs in its own savepoint. An error the
  *       {@link Policy} tolerates rolls back that operation only and becomes a {@link Outcome.Status#SKIPPED}
  *       outcome, logged at WARN; everything applied before and after stays in the transaction.</li>
+ *   <li>A skip means the object the statement acts on is absent (or, for an error saying it already
+ *       exists, there — for typed operations, as wanted; for an index, valid), and the catalog
+ *       confirmed it; the outcome's reason says what was confirmed and how. An error about anything
+ *       the statement merely mentions (a type, a function, a column in an expression, a role) is
+ *       never skipped.</li>
  *   <li>Any other error rolls back that operation only and is thrown as a {@link SafeOpsException}
  *       carrying SQLSTATE, statement, operation, location and the transaction's real state; the caller
  *       decides whether to roll back.</li>
