@@ -9,9 +9,10 @@ class StatementShapeTest {
 
     @Test
     void aDotlessIOrALongSIsNotAKeywordLetter() {
-        assertThat(StatementShape.of("commıt").transactionControl()).isFalse();
+        assertThat(new ScriptStatement(0, "commıt", new Location("s.sql", 1)).transactionControl()).isFalse();
+        assertThat(new ScriptStatement(0, "ſavepoint a", new Location("s.sql", 1)).transactionControl()).isFalse();
+        assertThat(new ScriptStatement(0, "Commit", new Location("s.sql", 1)).transactionControl()).isTrue();
         assertThat(StatementShape.of("ſelect 1").returnsRows()).isFalse();
-        assertThat(StatementShape.of("COMMIT").transactionControl()).isTrue();
         assertThat(StatementShape.of("Select 1").returnsRows()).isTrue();
     }
 
