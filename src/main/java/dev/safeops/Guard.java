@@ -146,6 +146,17 @@ final class Guard {
                 + "transaction; set it in the connection's settings instead. Nothing was sent");
     }
 
+    /** Refuses {@code step}, sending nothing; the transaction is as it was. */
+    SafeOpsException refused(Step step, String reason) {
+        boolean autoCommit;
+        try {
+            autoCommit = connection.getAutoCommit();
+        } catch (SQLException e) {
+            autoCommit = false;
+        }
+        return refused(step, reason, autoCommit);
+    }
+
     private SafeOpsException refused(Step step, String reason, boolean autoCommit) {
         String sqlState = step.operation().forbiddenInTransaction() || step.operation().transactionControl()
                 ? SqlStates.ACTIVE_SQL_TRANSACTION : SqlStates.FEATURE_NOT_SUPPORTED;
