@@ -146,6 +146,17 @@ final class Guard {
                 + "transaction; set it in the connection's settings instead. Nothing was sent");
     }
 
+    /** Refuses {@code step}, sending nothing; the transaction is as it was. */
+    SafeOpsException refused(Step step, String reason) {
+        boolean autoCommit;
+        try {
+            autoCommit = connection.getAutoCommit();
+        } catch (SQLException e) {
+            autoCommit = false;
+        }
+        return refused(step, reason, autoCommit);
+    }
+
     private SafeOpsException refused(Step step, String reason, boolean autoCommit) {
         String sqlState = step.operation().forbiddenInTransaction() || step.operation().transactionControl()
                 ? SqlStates.ACTIVE_SQL_TRANSACTION : SqlStates.FEATURE_NOT_SUPPORTED;
@@ -163,8 +174,11 @@ final class Guard {
         if (aborted) {
             throw new SafeOpsException(Kind.REFUSED, "the transaction is already aborted (25P02 "
                     + "in_failed_sql_transaction): an earlier statement failed outside safe-ops and PostgreSQL will "
-                    + "refuse every further statement until the transaction is rolled back. Nothing was sent. Roll "
-                    + "the transaction back (or to a savepoint taken before the failure) and run the migration again",
+                    + "refuse every further statement until the transaction is rolled back. "
+                    + (channel instanceof JdbcChannel ? "Nothing but a probe that cannot change anything ("
+                            + JdbcChannel.PROBE + ") was sent" : "Nothing was sent")
+                    + ". Roll the transaction back (or to a savepoint taken before the failure) and run the migration "
+                    + "again",
                     SqlStates.IN_FAILED_SQL_TRANSACTION, null, null, first.location(), After.ABORTED, null);
         }
     }

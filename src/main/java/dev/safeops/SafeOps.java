@@ -144,31 +144,27 @@ public final class SafeOps {
             throw new IllegalArgumentException("the statement must not be null or blank");
         }
         Location caller = Caller.location();
-        List<ScriptStatement> statements;
+        Guard guard = guard();
+        Operation operation;
+        int statements;
         try {
-            statements = Script.parse(caller.file(), sql).statements();
-        } catch (InvalidScriptException e) {
-            // Text safe-ops cannot split (an unterminated string, say) goes to the server as it is:
-            // PostgreSQL parses a whole query string before running any of it, and rejects it all.
-            return guard().run(new Guard.Step(Operation.statement(sql.strip(), caller), caller, null, -1));
+            List<ScriptStatement> split = Script.parse(caller.file(), sql).statements();
+            operation = Operation.statement(split.get(0).shape(), caller);
+            statements = split.size();
+        } catch (InvalidScriptException unsplittable) {
+            // Text psql's rules cannot split (an unclosed parenthesis, say) goes to the server as it is,
+            // unless a semicolon could end a statement inside it: PostgreSQL parses a whole query string
+            // before running any of it, so a broken single statement changes nothing.
+            operation = Operation.statement(sql.strip(), caller);
+            statements = operation.shape().continuesAfterSemicolon() ? 2 : 1;
         }
-        if (statements.size() != 1) {
-            throw refused(sql, "refused " + statements.size() + " statements in one call: execute runs one statement "
-                    + "(a second one could commit or roll back the transaction behind safe-ops' back); run several "
-                    + "as a Script. Nothing was sent", caller);
+        Guard.Step step = new Guard.Step(operation, caller, null, -1);
+        if (statements != 1) {
+            throw guard.refused(step, "refused several statements in one call: execute runs one statement (a "
+                    + "second one could commit or roll back the transaction behind safe-ops' back); run several as "
+                    + "a Script. Nothing was sent");
         }
-        return guard().run(new Guard.Step(Operation.statement(statements.get(0).shape(), caller), caller, null, -1));
-    }
-
-    private SafeOpsException refused(String sql, String reason, Location caller) throws SafeOpsException {
-        boolean autoCommit;
-        try {
-            autoCommit = connection.getAutoCommit();
-        } catch (SQLException e) {
-            autoCommit = false;
-        }
-        return new SafeOpsException(SafeOpsException.Kind.REFUSED, reason, SqlStates.FEATURE_NOT_SUPPORTED, sql, null,
-                caller, autoCommit ? SafeOpsException.After.AUTOCOMMIT : SafeOpsException.After.UNCHANGED, null);
+        return guard.run(step);
     }
 
     /**

@@ -151,6 +151,16 @@ final class StatementShape {
         return cursor.take("IF", "NOT", "EXISTS");
     }
 
+    /** Whether a {@code ;} outside quotes and comments has anything after it: text for more than one statement. */
+    boolean continuesAfterSemicolon() {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).isSymbol(";")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether the statement is {@code COPY … FROM STDIN} or {@code COPY … TO STDOUT}, whose data
      * travels in a protocol exchange of its own that safe-ops' channels do not speak.
