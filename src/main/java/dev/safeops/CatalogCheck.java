@@ -1,12 +1,13 @@
 package dev.safeops;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Catalog queries that confirm what a generic SQLSTATE cannot say on its own. Each returns one
- * boolean row and runs after the failed statement was rolled back to its savepoint.
+ * The catalog look-ups that confirm a skip, each a boolean SQL expression over {@code pg_catalog}
+ * (see {@link Fact}), and the one query that asks about many of them at once. Names resolve as
+ * PostgreSQL resolves them: a schema-qualified name in that schema, an unqualified one through the
+ * connection's {@code search_path} (the {@code to_reg*} functions, or visibility in the search path).
  */
 final class CatalogCheck {
 
@@ -14,40 +15,193 @@ final class CatalogCheck {
     }
 
     /**
-     * For 42P16 and 42809: a query that is true when the object the statement creates is already
-     * there as the statement wants it, or empty when the statement is not one safe-ops recognises.
+     * One query answering every fact in one row: a text of {@code t} and {@code f}, one character
+     * per fact in order (a fact that is NULL counts as false).
      */
-    static Optional<String> alreadyThere(String sql) {
-        StatementShape shape = StatementShape.of(sql);
-        Optional<StatementShape.PrimaryKey> primaryKey = shape.addedPrimaryKey();
-        if (primaryKey.isPresent()) {
-            return Optional.of(primaryKeyExists(primaryKey.get()));
+    static String query(List<Fact> facts) {
+        if (facts.isEmpty()) {
+            return "SELECT ''";
         }
-        return shape.attachedPartition().map(CatalogCheck::partitionAttached);
+        return "SELECT " + facts.stream().map(f -> "CASE WHEN (" + f.sql() + ") THEN 't' ELSE 'f' END")
+                .collect(Collectors.joining(" || "));
     }
 
-    /** True when the table has a primary key on exactly these columns, in this order. */
-    static String primaryKeyExists(StatementShape.PrimaryKey key) {
-        String columns = key.columns().stream().map(Literal::quote).collect(Collectors.joining(", "));
-        return "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c"
-                + " WHERE c.conrelid = pg_catalog.to_regclass(" + Literal.quote(key.table().sql()) + ")"
-                + " AND c.contype = 'p'"
+    /**
+     * Like {@link #query}, but the query fails (SQLSTATE 22P02) unless one alternative of the
+     * confirmation holds entirely: sent ahead of the statements that follow a failed one, in the same
+     * round trip, it stops the server from running them when the skip is not confirmed.
+     */
+    static String assertion(Confirmation confirmation) {
+        String holds = confirmation.alternatives().stream()
+                .map(facts -> facts.stream().map(f -> "coalesce((" + f.sql() + "), false)")
+                        .collect(Collectors.joining(" AND ", "(", ")")))
+                .collect(Collectors.joining(" OR "));
+        // The cast only runs, and fails, when the skip is not confirmed; answers is never a number.
+        return "SELECT CASE WHEN q.holds THEN q.answers ELSE ('safe-ops: not confirmed ' || q.answers)::int::text END"
+                + " FROM (" + query(confirmation.facts()) + " AS answers, " + holds + " AS holds) q";
+    }
+
+    static String regclass(QualifiedName relation) {
+        return "pg_catalog.to_regclass(" + Literal.quote(relation.sql()) + ")";
+    }
+
+    static Fact relationAbsent(QualifiedName relation) {
+        return Fact.of(regclass(relation) + " IS NULL", "relation " + relation + " is absent (to_regclass)");
+    }
+
+    /** The relation exists and is of one of these kinds ({@code pg_class.relkind}). */
+    static Fact relationPresent(QualifiedName relation, String what, String relkinds) {
+        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = " + regclass(relation)
+                + " AND c.relkind IN (" + relkinds + "))", what + " " + relation + " exists (to_regclass)");
+    }
+
+    /** A valid index of that name on that table (an index lives in its table's schema). */
+    static Fact indexValid(QualifiedName table, String index) {
+        return Fact.of(indexOn(table, index) + " AND i.indisvalid)",
+                "index " + index + " on " + table + " exists and is valid (pg_index)");
+    }
+
+    static Fact indexInvalid(QualifiedName table, String index) {
+        return Fact.of(indexOn(table, index) + " AND NOT i.indisvalid)",
+                "index " + index + " on " + table + " exists but is invalid (pg_index)");
+    }
+
+    private static String indexOn(QualifiedName table, String index) {
+        return "EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
+                + " WHERE i.indrelid = " + regclass(table) + " AND c.relname = " + Literal.quote(index);
+    }
+
+    static Fact typePresent(QualifiedName type) {
+        return Fact.of("pg_catalog.to_regtype(" + Literal.quote(type.sql()) + ") IS NOT NULL",
+                "type " + type + " exists (to_regtype)");
+    }
+
+    static Fact typeAbsent(QualifiedName type) {
+        return Fact.of("pg_catalog.to_regtype(" + Literal.quote(type.sql()) + ") IS NULL",
+                "type " + type + " is absent (to_regtype)");
+    }
+
+    static Fact schemaPresent(String schema) {
+        return Fact.of(regnamespace(schema) + " IS NOT NULL", "schema " + schema + " exists (to_regnamespace)");
+    }
+
+    static Fact schemaAbsent(String schema) {
+        return Fact.of(regnamespace(schema) + " IS NULL", "schema " + schema + " is absent (to_regnamespace)");
+    }
+
+    private static String regnamespace(String schema) {
+        return "pg_catalog.to_regnamespace(" + Literal.quote(Identifier.quote(schema, "schema name")) + ")";
+    }
+
+    /** A function, procedure or aggregate of that name, whatever its arguments. */
+    static Fact routinePresent(QualifiedName routine) {
+        return Fact.of(routine(routine), "function " + routine + " exists (pg_proc)");
+    }
+
+    static Fact routineAbsent(QualifiedName routine) {
+        return Fact.of("NOT " + routine(routine), "function " + routine + " is absent (pg_proc)");
+    }
+
+    private static String routine(QualifiedName routine) {
+        return "EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.proname = " + Literal.quote(routine.name())
+                + " AND " + (routine.schema() == null ? "pg_catalog.pg_function_is_visible(p.oid)"
+                        : "p.pronamespace = " + regnamespace(routine.schema())) + ")";
+    }
+
+    static Fact columnPresent(QualifiedName table, String column) {
+        return Fact.of(column(table, column), "column " + column + " of " + table + " exists (pg_attribute)");
+    }
+
+    static Fact columnAbsent(QualifiedName table, String column) {
+        return Fact.of(regclass(table) + " IS NOT NULL AND NOT " + column(table, column),
+                "column " + column + " of " + table + " is absent (pg_attribute)");
+    }
+
+    /** The column is an identity column, generated {@code a}lways or by {@code d}efault. */
+    static Fact identityColumn(QualifiedName table, String column, String kind) {
+        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = " + regclass(table)
+                + " AND a.attname = " + Literal.quote(column) + " AND a.attidentity = " + Literal.quote(kind) + ")",
+                "column " + column + " of " + table + " is an identity column generated "
+                        + (kind.equals("a") ? "always" : "by default") + " (pg_attribute)");
+    }
+
+    private static String column(QualifiedName table, String column) {
+        return "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = " + regclass(table)
+                + " AND a.attname = " + Literal.quote(column) + " AND a.attnum > 0 AND NOT a.attisdropped)";
+    }
+
+    /** A constraint, trigger, policy or rule of that name on the table. */
+    static Fact memberPresent(Member member, QualifiedName table, String name) {
+        return Fact.of(member(member, table, name),
+                member.word + " " + name + " on " + table + " exists (" + member.catalog + ")");
+    }
+
+    static Fact memberAbsent(Member member, QualifiedName table, String name) {
+        return Fact.of(regclass(table) + " IS NOT NULL AND NOT " + member(member, table, name),
+                member.word + " " + name + " on " + table + " is absent (" + member.catalog + ")");
+    }
+
+    private static String member(Member member, QualifiedName table, String name) {
+        return "EXISTS (SELECT 1 FROM pg_catalog." + member.catalog + " WHERE " + member.relation + " = "
+                + regclass(table) + " AND " + member.name + " = " + Literal.quote(name) + ")";
+    }
+
+    /** Objects that belong to a table and are named within it. */
+    enum Member {
+        CONSTRAINT("constraint", "pg_constraint", "conrelid", "conname"),
+        TRIGGER("trigger", "pg_trigger", "tgrelid", "tgname"),
+        POLICY("policy", "pg_policy", "polrelid", "polname"),
+        RULE("rule", "pg_rewrite", "ev_class", "rulename");
+
+        final String word;
+        final String catalog;
+        final String relation;
+        final String name;
+
+        Member(String word, String catalog, String relation, String name) {
+            this.word = word;
+            this.catalog = catalog;
+            this.relation = relation;
+            this.name = name;
+        }
+    }
+
+    /** An extended statistics object of that name. */
+    static Fact statisticsPresent(QualifiedName statistics) {
+        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_statistic_ext s WHERE s.stxname = "
+                + Literal.quote(statistics.name()) + " AND " + (statistics.schema() == null
+                        ? "pg_catalog.pg_statistics_obj_is_visible(s.oid)"
+                        : "s.stxnamespace = " + regnamespace(statistics.schema())) + ")",
+                "statistics " + statistics + " exists (pg_statistic_ext)");
+    }
+
+    /** An object named database- or cluster-wide: extension, role, publication. */
+    static Fact globalPresent(String what, String catalog, String column, String name) {
+        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog." + catalog + " WHERE " + column + " = " + Literal.quote(name)
+                + ")", what + " " + name + " exists (" + catalog + ")");
+    }
+
+    static Fact enumLabelPresent(QualifiedName type, String label) {
+        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_enum e WHERE e.enumtypid = pg_catalog.to_regtype("
+                + Literal.quote(type.sql()) + ") AND e.enumlabel = " + Literal.quote(label) + ")",
+                "label '" + label + "' of enum type " + type + " exists (pg_enum)");
+    }
+
+    /** The table has a primary key on exactly these columns, in this order. */
+    static Fact primaryKeyExists(QualifiedName table, List<String> columns) {
+        String list = columns.stream().map(Literal::quote).collect(Collectors.joining(", "));
+        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c"
+                + " WHERE c.conrelid = " + regclass(table) + " AND c.contype = 'p'"
                 + " AND ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY k(attnum, ord)"
                 + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum"
-                + " ORDER BY k.ord) = ARRAY[" + columns + "]::text[])";
+                + " ORDER BY k.ord) = ARRAY[" + list + "]::text[])",
+                "primary key of " + table + " on (" + String.join(", ", columns) + ") exists (pg_constraint)");
     }
 
-    /** True when the child is a partition of that parent. */
-    static String partitionAttached(StatementShape.Partition partition) {
-        return "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i"
-                + " WHERE i.inhrelid = pg_catalog.to_regclass(" + Literal.quote(partition.child().sql()) + ")"
-                + " AND i.inhparent = pg_catalog.to_regclass(" + Literal.quote(partition.parent().sql()) + "))";
-    }
-
-    /** True when at least one of the relations does not exist. */
-    static String anyAbsent(List<QualifiedName> relations) {
-        return "SELECT " + relations.stream()
-                .map(r -> "pg_catalog.to_regclass(" + Literal.quote(r.sql()) + ") IS NULL")
-                .collect(Collectors.joining(" OR "));
+    /** The child is a partition of that parent. */
+    static Fact partitionAttached(QualifiedName parent, QualifiedName child) {
+        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = " + regclass(child)
+                + " AND i.inhparent = " + regclass(parent) + ")",
+                child + " is attached as a partition of " + parent + " (pg_inherits)");
     }
 }

@@ -19,9 +19,9 @@ import java.util.Optional;
  * operations are pipelined: a window of them goes out in one round trip. When one fails, the
  * server ignores the rest of the window; the guard rolls back to that operation's savepoint (only
  * one is ever open, because every success releases its own), decides, and resends the rest of the
- * window behind the rollback. A skip therefore costs one extra round trip, or two when the catalog
- * has to confirm it. In autocommit mode each statement is its own transaction and needs no
- * savepoint.
+ * window behind the rollback and an assertion that the catalog confirms the skip (which stops the
+ * server from running the rest when it does not). A skip therefore costs one extra round trip. In
+ * autocommit mode each statement is its own transaction and needs no savepoint.
  *
  * <p>Everything that can be refused from the statements' text is refused before anything is sent,
  * for a whole script at once, and so is an aborted transaction.
@@ -135,7 +135,7 @@ final class Guard {
                     + "autocommit mode (the safe-ops command line runs such statements after the commit). It was not "
                     + "sent");
         }
-        StatementShape shape = StatementShape.of(operation.sql());
+        StatementShape shape = operation.shape();
         if (shape.copiesThroughTheClient()) {
             return Optional.of("refused " + operation.description() + ": COPY … FROM STDIN and COPY … TO STDOUT "
                     + "exchange data with the client in a protocol of their own, which would desynchronise the "
@@ -144,6 +144,17 @@ final class Guard {
         return shape.driverBreakingSetting().map(setting -> "refused " + operation.description() + ": changing "
                 + setting + " makes pgjdbc close the connection (it needs UTF-8 text and ISO dates), losing the "
                 + "transaction; set it in the connection's settings instead. Nothing was sent");
+    }
+
+    /** Refuses {@code step}, sending nothing; the transaction is as it was. */
+    SafeOpsException refused(Step step, String reason) {
+        boolean autoCommit;
+        try {
+            autoCommit = connection.getAutoCommit();
+        } catch (SQLException e) {
+            autoCommit = false;
+        }
+        return refused(step, reason, autoCommit);
     }
 
     private SafeOpsException refused(Step step, String reason, boolean autoCommit) {
@@ -163,8 +174,11 @@ final class Guard {
         if (aborted) {
             throw new SafeOpsException(Kind.REFUSED, "the transaction is already aborted (25P02 "
                     + "in_failed_sql_transaction): an earlier statement failed outside safe-ops and PostgreSQL will "
-                    + "refuse every further statement until the transaction is rolled back. Nothing was sent. Roll "
-                    + "the transaction back (or to a savepoint taken before the failure) and run the migration again",
+                    + "refuse every further statement until the transaction is rolled back. "
+                    + (channel instanceof JdbcChannel ? "Nothing but a probe that cannot change anything ("
+                            + JdbcChannel.PROBE + ") was sent" : "Nothing was sent")
+                    + ". Roll the transaction back (or to a savepoint taken before the failure) and run the migration "
+                    + "again",
                     SqlStates.IN_FAILED_SQL_TRANSACTION, null, null, first.location(), After.ABORTED, null);
         }
     }
@@ -175,15 +189,21 @@ final class Guard {
     }
 
     /**
-     * Records a step whose statement has already run: applied when {@code error} is null, otherwise
-     * judged (asking the catalog where the rule needs it) and recorded as skipped, or thrown. In a
-     * transaction the statement must already be rolled back to its own savepoint.
+     * Records a step whose statement has already run: applied when {@code error} is null (after
+     * checking that an index built with {@code IF NOT EXISTS} is valid), otherwise judged (asking the
+     * catalog where the rule needs it) and recorded as skipped, repaired, or thrown. In a transaction
+     * the statement must already be rolled back to its own savepoint.
      *
      * @param neverTolerated when not null, why the error must be thrown whatever the judgement
      */
     Outcome settle(Step step, SQLException error, String neverTolerated) throws SafeOpsException {
         if (error == null) {
-            recorder.applied(step);
+            Optional<String> repaired = checkBuiltIndex(step);
+            if (repaired.isPresent()) {
+                recorder.applied(step, repaired.get());
+            } else {
+                recorder.applied(step);
+            }
             return recorder.last();
         }
         Verdict verdict = neverTolerated != null ? Verdict.fail(neverTolerated) : judge.judge(step.operation(), error);
@@ -191,13 +211,91 @@ final class Guard {
             verdict = Verdict.fail("the transaction is aborted: the statement was not rolled back to its savepoint");
         }
         if (verdict.kind() == Verdict.Kind.CONFIRM) {
-            verdict = confirm(step, verdict, List.of());
+            verdict = confirm(step, verdict, error, List.of(), autoCommit());
+        }
+        if (verdict.kind() == Verdict.Kind.REPAIR) {
+            recorder.applied(step, rebuild(step, error, verdict));
+            return recorder.last();
         }
         if (verdict.kind() == Verdict.Kind.FAIL) {
-            throw failure(Kind.NOT_TOLERATED, step, error, verdict.reason());
+            throw failure(Kind.NOT_TOLERATED, step, error, verdict.reason() + leftInvalid(step));
         }
         recorder.skipped(step, error.getSQLState(), verdict.reason());
         return recorder.last();
+    }
+
+    private boolean autoCommit() throws SafeOpsException {
+        try {
+            return connection.getAutoCommit();
+        } catch (SQLException e) {
+            throw failure(Kind.GUARD_FAILED, null, e, "the connection could not be used");
+        }
+    }
+
+    /** A concurrent build that fails leaves its index behind, invalid: say so, with the repair. */
+    private String leftInvalid(Step step) throws SafeOpsException {
+        Optional<SkipRule.IndexTarget> index = SkipRule.indexCreatedBy(step.operation().shape());
+        if (!step.operation().forbiddenInTransaction() || index.isEmpty()) {
+            return "";
+        }
+        Fact invalid = CatalogCheck.indexInvalid(index.get().table(), index.get().name());
+        Exchange check = send(step, List.of(CatalogCheck.query(List.of(invalid))));
+        return !check.failed() && "t".equals(check.firstValue(0))
+                ? "; the failed build left the index " + index.get().name() + " behind INVALID (queries do not use "
+                        + "it, a unique one enforces nothing): drop it with " + SkipRule.dropIndex(index.get())
+                        + " before running again"
+                : "";
+    }
+
+    /**
+     * A concurrent build that failed earlier leaves an invalid index, which is never "already there":
+     * in autocommit mode a concurrent build drops it concurrently and builds it again; anything else
+     * fails with the command that repairs it. Returns the repair, for the outcome's reason.
+     */
+    private String rebuild(Step step, SQLException error, Verdict verdict) throws SafeOpsException {
+        if (!step.operation().forbiddenInTransaction()) {
+            throw failure(Kind.NOT_TOLERATED, step, error, invalidIndex(verdict));
+        }
+        // One at a time: statements sent together share an implicit transaction, which neither allows.
+        Exchange repair = send(step, List.of(verdict.repair()));
+        if (!repair.failed()) {
+            repair = send(step, List.of(step.sql()));
+        }
+        if (repair.failed()) {
+            throw failure(Kind.GUARD_FAILED, step, repair.error(), "repairing the invalid index (" + verdict.repair()
+                    + ", then the build again) failed");
+        }
+        return "repaired: " + verdict.reason() + ", left by a failed concurrent build; ran " + verdict.repair()
+                + " and built it again";
+    }
+
+    private static String invalidIndex(Verdict verdict) {
+        return verdict.reason() + ": an invalid index, left by a failed concurrent build, is never \"already "
+                + "there\" (queries do not use it and a unique one enforces nothing). Repair it outside a "
+                + "transaction: " + verdict.repair() + "; then run the statement again";
+    }
+
+    /**
+     * {@code CREATE INDEX … IF NOT EXISTS} succeeds, with a notice, when an index of that name is
+     * there, even an invalid one; so afterwards the index must be valid. Empty when it is, or the
+     * repair made when it was not.
+     */
+    private Optional<String> checkBuiltIndex(Step step) throws SafeOpsException {
+        if (!step.operation().shape().createsIndexIfNotExists()) {
+            return Optional.empty();
+        }
+        Optional<SkipRule.IndexTarget> index = SkipRule.indexCreatedBy(step.operation().shape());
+        if (index.isEmpty()) {
+            return Optional.empty();
+        }
+        Fact invalid = CatalogCheck.indexInvalid(index.get().table(), index.get().name());
+        Exchange check = send(step, List.of(CatalogCheck.query(List.of(invalid))));
+        if (check.failed() || !"t".equals(check.firstValue(0))) {
+            return Optional.empty();
+        }
+        Verdict verdict = Verdict.repair(invalid.claim(), SkipRule.dropIndex(index.get()));
+        SQLException notice = new SQLException(invalid.claim() + " (IF NOT EXISTS kept it)", "42P07");
+        return Optional.of(rebuild(step, notice, verdict));
     }
 
     /**
@@ -220,6 +318,10 @@ final class Guard {
         private int alone;
         /** Statements that must go first in the next round trip: the rollback of a tolerated failure. */
         private List<String> pending = List.of();
+        /** A failure whose skip the catalog confirms in the next round trip, as part of {@link #pending}. */
+        private Tentative tentative;
+        /** The first step of the last window sent, blamed when a rollback sent after the last window fails. */
+        private Step lastHead;
 
         Pipeline(Iterator<Step> source) {
             this.source = source;
@@ -265,7 +367,13 @@ final class Guard {
             List<Step> current = new ArrayList<>();
             int index = 0;
             for (Step step : window) {
-                int limit = index++ < alone ? 1 : groupSize;
+                boolean survivesRollback = step.operation().survivesRollback();
+                int limit = index++ < alone || survivesRollback ? 1 : groupSize;
+                if (survivesRollback && !current.isEmpty()) {
+                    // replaying a group would run it twice: it never shares a savepoint
+                    units.add(current);
+                    current = new ArrayList<>();
+                }
                 current.add(step);
                 if (current.size() >= limit || step.operation().returnsRows()) {
                     units.add(current);
@@ -289,7 +397,11 @@ final class Guard {
             }
             int recovery = pending.size();
             Step head = window.peekFirst();
+            lastHead = head;
             Exchange exchange = send(head, statements);
+            if (tentative != null && !settle(exchange)) {
+                return; // the skip was confirmed the slow way; nothing of the window ran, it goes again
+            }
             if (exchange.failed() && exchange.completed() < recovery) {
                 throw failure(Kind.GUARD_FAILED, head, exchange.error(), "rolling back a skipped statement failed");
             }
@@ -356,10 +468,19 @@ final class Guard {
 
         private void handleFailure(Step failed, SQLException error) throws SafeOpsException {
             Verdict verdict = judge.judge(failed.operation(), error);
+            if (verdict.kind() == Verdict.Kind.CONFIRM && failed.operation().wanted() == null) {
+                // Confirmed in the next round trip, ahead of the statements that follow: no round trip of its own.
+                tentative = new Tentative(failed, error, verdict);
+                pending = List.of(ROLLBACK, CatalogCheck.assertion(verdict.confirmation()), RELEASE);
+                return;
+            }
             if (verdict.kind() == Verdict.Kind.CONFIRM) {
-                verdict = confirm(failed, verdict, RECOVERY);
+                verdict = confirm(failed, verdict, error, RECOVERY, false);
             } else {
                 pending = RECOVERY;
+            }
+            if (verdict.kind() == Verdict.Kind.REPAIR) {
+                verdict = Verdict.fail(invalidIndex(verdict));
             }
             if (verdict.kind() == Verdict.Kind.FAIL) {
                 flushPending(failed);
@@ -370,7 +491,7 @@ final class Guard {
         }
 
         private void flushPending() throws SafeOpsException {
-            flushPending(window.peekFirst());
+            flushPending(window.isEmpty() ? lastHead : window.peekFirst());
         }
 
         private void flushPending(Step blamed) throws SafeOpsException {
@@ -380,9 +501,40 @@ final class Guard {
             List<String> statements = pending;
             pending = List.of();
             Exchange exchange = send(blamed, statements);
-            if (exchange.failed()) {
+            boolean settled = tentative == null || settle(exchange);
+            if (settled && exchange.failed()) {
                 throw failure(Kind.GUARD_FAILED, blamed, exchange.error(), "rolling back a skipped statement failed");
             }
+        }
+
+        /**
+         * Reads the answer to a {@link Tentative} skip's assertion, sent as the second statement of
+         * the exchange, and records the skip. When the assertion failed — the catalog does not confirm
+         * the skip, or the look-up itself failed — rolls that back and asks again plainly, so that the
+         * verdict, and its message, come from the facts. Returns whether the exchange went on past the
+         * assertion; false means nothing after it ran.
+         */
+        private boolean settle(Exchange exchange) throws SafeOpsException {
+            Tentative skip = tentative;
+            tentative = null;
+            String sqlState = skip.error().getSQLState();
+            if (!exchange.failed() || exchange.completed() > 1) {
+                Verdict verdict = judge.confirmed(skip.verdict(), sqlState, exchange.firstValue(1));
+                recorder.skipped(skip.step(), sqlState, verdict.reason());
+                return true;
+            }
+            if (exchange.completed() == 0) {
+                return true; // the rollback itself failed: the caller reports it
+            }
+            pending = List.of();
+            Verdict verdict = confirm(skip.step(), skip.verdict(), skip.error(), RECOVERY, false);
+            if (verdict.kind() != Verdict.Kind.TOLERATE) {
+                window.clear();
+                throw failure(Kind.NOT_TOLERATED, skip.step(), skip.error(), verdict.kind() == Verdict.Kind.REPAIR
+                        ? invalidIndex(verdict) : verdict.reason());
+            }
+            recorder.skipped(skip.step(), sqlState, verdict.reason());
+            return false;
         }
     }
 
@@ -400,18 +552,63 @@ final class Guard {
         }
     }
 
+    /** A failed operation, the error, and the verdict waiting for the catalog's confirmation. */
+    private record Tentative(Step step, SQLException error, Verdict verdict) {
+    }
+
     /**
      * Asks the catalog what a pending verdict needs to know, after the statements that must go first
-     * (the rollback of the failed statement, inside a transaction), in one round trip.
+     * (the rollback of the failed statement, inside a transaction), in one round trip: one query for
+     * every object the skip rests on. A typed operation then compares the object there with the one
+     * it wants.
      */
-    private Verdict confirm(Step step, Verdict pending, List<String> first) throws SafeOpsException {
+    private Verdict confirm(Step step, Verdict pending, SQLException error, List<String> first, boolean autoCommit)
+            throws SafeOpsException {
         List<String> statements = new ArrayList<>(first);
-        statements.add(pending.catalogQuery());
+        statements.add(CatalogCheck.query(pending.confirmation().facts()));
         Exchange check = send(step, statements);
         if (check.failed()) {
             throw failure(Kind.GUARD_FAILED, step, check.error(), "the catalog look-up that would confirm the skip failed");
         }
-        return judge.confirmed(pending, "t".equals(check.firstValue(first.size())));
+        Verdict verdict = judge.confirmed(pending, error.getSQLState(), check.firstValue(first.size()));
+        Wanted wanted = step.operation().wanted();
+        if (verdict.kind() != Verdict.Kind.TOLERATE || !verdict.objectPresent() || wanted == null) {
+            return verdict;
+        }
+        Optional<String> difference = compare(step, wanted, autoCommit);
+        return difference.isPresent() ? Verdict.fail(difference.get())
+                : Verdict.tolerate(verdict.reason() + "; already exists as wanted", true);
+    }
+
+    /**
+     * Runs a typed operation's comparison: its model is built inside a savepoint (in autocommit mode,
+     * a transaction) that is always rolled back, so nothing of it stays.
+     */
+    private Optional<String> compare(Step step, Wanted wanted, boolean autoCommit) throws SafeOpsException {
+        List<String> undo = autoCommit ? List.of("ROLLBACK")
+                : List.of("ROLLBACK TO SAVEPOINT " + Wanted.PROBE_SAVEPOINT, "RELEASE SAVEPOINT " + Wanted.PROBE_SAVEPOINT);
+        List<String> statements = new ArrayList<>();
+        statements.add(autoCommit ? "BEGIN" : "SAVEPOINT " + Wanted.PROBE_SAVEPOINT);
+        statements.addAll(wanted.probe());
+        statements.add(wanted.query());
+        statements.addAll(undo);
+        Exchange exchange = send(step, statements);
+        int query = 1 + wanted.probe().size();
+        if (exchange.failed() && exchange.completed() <= query) {
+            Exchange rollback = send(step, undo);
+            if (rollback.failed()) {
+                throw failure(Kind.GUARD_FAILED, step, rollback.error(),
+                        "rolling back the comparison with the existing object failed");
+            }
+            return Optional.of("an object of that name exists, and what the operation wants cannot be built to compare "
+                    + "with it (" + exchange.error().getSQLState() + ": " + Judge.serverMessage(exchange.error())
+                    + "): the operation is wrong, not the database");
+        }
+        if (exchange.failed()) {
+            throw failure(Kind.GUARD_FAILED, step, exchange.error(),
+                    "rolling back the comparison with the existing object failed");
+        }
+        return wanted.difference().apply(exchange.firstValue(query));
     }
 
     private Exchange send(Step step, List<String> statements) throws SafeOpsException {

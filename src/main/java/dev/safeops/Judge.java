@@ -2,12 +2,12 @@ package dev.safeops;
 
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * Decides whether a failed statement may be skipped: by SQLSTATE, the operation's defaults, the
- * policy and, where the SQLSTATE alone cannot tell, the catalog. It sends nothing itself.
+ * policy and, always, the catalog, which must confirm that the statement's own target is absent
+ * (or already there) as the {@link SkipRule} requires. It sends nothing itself.
  */
 final class Judge {
 
@@ -31,30 +31,86 @@ final class Judge {
         if (!policy.allows(tolerance)) {
             return Verdict.fail("the policy does not tolerate \"" + tolerance.description() + "\" (" + policy + ")");
         }
-        if (errorClass == ErrorClass.EXISTING_IF_CONFIRMED) {
-            Optional<String> check = CatalogCheck.alreadyThere(operation.sql());
-            return check.map(query -> Verdict.confirm(reason, query))
-                    .orElseGet(() -> Verdict.fail(sqlState + " is a generic SQLSTATE and the statement is not one "
-                            + "whose object safe-ops can look up in the catalog"));
+        Confirmation confirmation = SkipRule.confirmation(operation.shape(), errorClass, sqlState, policy);
+        String generic = generic(sqlState);
+        if (!confirmation.possible()) {
+            return Verdict.fail(generic + confirmation.unknown());
         }
-        if (tolerance == Tolerance.MISSING && policy.restrictsMissingObjects()) {
-            List<QualifiedName> optional = operation.namedRelations().stream().filter(policy::isOptional)
-                    .collect(Collectors.toList());
-            if (optional.isEmpty()) {
-                return Verdict.fail("the statement names no relation matching the optional tables "
-                        + policy.optionalTables());
-            }
-            return Verdict.confirm(reason + " (optional: " + optional.stream().map(QualifiedName::toString)
-                    .collect(Collectors.joining(", ")) + ")", CatalogCheck.anyAbsent(optional));
+        boolean hopeless = confirmation.alternatives().stream()
+                .allMatch(facts -> facts.stream().anyMatch(f -> f.sql().equals("false")));
+        if (hopeless && confirmation.invalidIndex() == null) {
+            return Verdict.fail(generic + unconfirmed(confirmation));
         }
-        return Verdict.tolerate(reason);
+        return Verdict.confirm(reason, confirmation);
     }
 
-    /** The verdict once the catalog has answered a {@link Verdict.Kind#CONFIRM}. */
-    Verdict confirmed(Verdict pending, boolean catalogAgrees) {
-        return catalogAgrees
-                ? Verdict.tolerate(pending.reason())
-                : Verdict.fail("the catalog does not confirm it: " + pending.reason());
+    /**
+     * The verdict once the catalog has answered a {@link Verdict.Kind#CONFIRM}: {@code answers} holds
+     * one {@code t} or {@code f} per fact of {@link Confirmation#facts()}.
+     */
+    Verdict confirmed(Verdict pending, String sqlState, String answers) {
+        ErrorClass errorClass = ErrorClass.of(sqlState);
+        Confirmation confirmation = pending.confirmation();
+        int next = 0;
+        List<List<Fact>> alternatives = confirmation.alternatives();
+        for (int a = 0; a < alternatives.size(); a++) {
+            List<Fact> facts = alternatives.get(a);
+            boolean holds = true;
+            for (int i = 0; i < facts.size(); i++) {
+                holds &= answer(answers, next + i);
+            }
+            if (holds) {
+                boolean present = errorClass != ErrorClass.MISSING || a > 0;
+                return Verdict.tolerate(pending.reason() + "; confirmed: " + facts.stream().map(Fact::claim)
+                        .distinct().collect(Collectors.joining(" and ")), present);
+            }
+            next += facts.size();
+        }
+        if (confirmation.invalidIndex() != null && answer(answers, next)) {
+            return Verdict.repair(confirmation.invalidIndex().claim(), confirmation.repair());
+        }
+        return Verdict.fail(generic(sqlState) + unconfirmed(confirmation, answers));
+    }
+
+    private static String generic(String sqlState) {
+        return ErrorClass.of(sqlState) == ErrorClass.EXISTING_IF_CONFIRMED
+                ? sqlState + " is a generic SQLSTATE, so only the catalog can tell: " : "";
+    }
+
+    private static boolean answer(String answers, int index) {
+        return answers != null && index < answers.length() && answers.charAt(index) == 't';
+    }
+
+    /** Why no alternative holds, when some fact can never hold. */
+    private static String unconfirmed(Confirmation confirmation) {
+        return unconfirmed(confirmation, null);
+    }
+
+    /** Names the first fact that does not hold in the most specific (last) alternative. */
+    private static String unconfirmed(Confirmation confirmation, String answers) {
+        List<List<Fact>> alternatives = confirmation.alternatives();
+        int offset = 0;
+        for (int a = 0; a < alternatives.size() - 1; a++) {
+            offset += alternatives.get(a).size();
+        }
+        List<Fact> last = alternatives.get(alternatives.size() - 1);
+        for (int i = 0; i < last.size(); i++) {
+            Fact fact = last.get(i);
+            boolean never = fact.sql().equals("false");
+            if (never || (answers != null && !answer(answers, offset + i))) {
+                String why = never ? fact.claim() : "the catalog does not confirm that " + fact.claim();
+                if (fact.action() != null && last.size() > 1) {
+                    return "action " + (i + 1) + " of " + last.size() + " (" + fact.action() + ") is not a no-op: "
+                            + why + "; split the statement into one ALTER TABLE per action so that each is "
+                            + "judged on its own";
+                }
+                if (fact.action() != null) {
+                    return "the action " + fact.action() + " is not a no-op: " + why;
+                }
+                return why;
+            }
+        }
+        return "the catalog does not confirm it";
     }
 
     /** The server's own words, without the severity prefix and the driver's extra lines. */

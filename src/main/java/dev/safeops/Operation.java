@@ -1,52 +1,71 @@
 package dev.safeops;
 
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * One statement to run guarded, with what it may tolerate by default.
+ * One statement to run guarded, with what it may tolerate by default. Its shape is read once, when
+ * the operation is made, and travels with it.
  *
- * @param description            what it does, for reports
- * @param sql                    the statement
- * @param tolerates              the operation's default tolerance classes (a policy can only narrow them)
- * @param relations              the relations the statement names, known exactly for typed operations;
- *                               {@code null} for raw SQL, where they are read from the statement when needed
- * @param location               file and line for script statements, else {@code null}
- * @param forbiddenInTransaction whether PostgreSQL refuses the statement inside a transaction block
- * @param returnsRows            whether the statement may return rows (of any size)
- * @param transactionControl     whether the statement begins, ends or rolls back a transaction or savepoint
+ * @param description what it does, for reports
+ * @param sql         the statement
+ * @param tolerates   the operation's default tolerance classes (a policy can only narrow them)
+ * @param location    file and line for script statements, else {@code null}
+ * @param shape       what its tokens say: target, whether it returns rows, controls transactions, …
+ * @param wanted      for a typed operation that creates something, how to tell whether an object
+ *                    already there is the one wanted; else {@code null}
  */
-record Operation(String description, String sql, Set<Tolerance> tolerates, List<QualifiedName> relations,
-                 Location location, boolean forbiddenInTransaction, boolean returnsRows,
-                 boolean transactionControl) {
+record Operation(String description, String sql, Set<Tolerance> tolerates, Location location, StatementShape shape,
+                 Wanted wanted) {
 
     Operation {
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(sql, "sql");
+        Objects.requireNonNull(shape, "shape");
         tolerates = Set.copyOf(tolerates);
-        relations = relations == null ? null : List.copyOf(relations);
     }
 
     /** A typed operation, whose SQL safe-ops built itself. */
-    static Operation typed(String description, String sql, Set<Tolerance> tolerates, QualifiedName... relations) {
-        return new Operation(description, sql, tolerates, List.of(relations), null, false, false, false);
+    static Operation typed(String description, String sql, Set<Tolerance> tolerates) {
+        return new Operation(description, sql, tolerates, null, StatementShape.of(sql), null);
     }
 
     /** A statement written by the caller, which tolerates both classes by default. */
     static Operation statement(String sql, Location location) {
-        StatementShape shape = StatementShape.of(sql);
-        return new Operation(shape.summary(), sql, Set.of(Tolerance.values()), null, location,
-                shape.forbiddenInTransaction(), shape.returnsRows(), shape.transactionControl());
+        return statement(StatementShape.of(sql), location);
+    }
+
+    /** A statement whose shape was read already, such as one of a {@link Script}. */
+    static Operation statement(StatementShape shape, Location location) {
+        return new Operation(shape.summary(), shape.sql(), Set.of(Tolerance.values()), location, shape, null);
     }
 
     /** The same operation, coming from {@code location}. */
     Operation at(Location location) {
-        return new Operation(description, sql, tolerates, relations, location, forbiddenInTransaction, returnsRows,
-                transactionControl);
+        return new Operation(description, sql, tolerates, location, shape, wanted);
     }
 
-    List<QualifiedName> namedRelations() {
-        return relations != null ? relations : StatementShape.of(sql).relations();
+    Operation wanting(Wanted comparison) {
+        return new Operation(description, sql, tolerates, location, shape, comparison);
+    }
+
+    /** Whether PostgreSQL refuses the statement inside a transaction block. */
+    boolean forbiddenInTransaction() {
+        return shape.forbiddenInTransaction();
+    }
+
+    /** Whether the statement may return rows (of any size). */
+    boolean returnsRows() {
+        return shape.returnsRows();
+    }
+
+    /** Whether the statement begins, ends or rolls back a transaction or savepoint. */
+    boolean transactionControl() {
+        return shape.transactionControl();
+    }
+
+    /** Whether the statement has effects a rollback does not undo (see {@link StatementShape#survivesRollback()}). */
+    boolean survivesRollback() {
+        return shape.survivesRollback();
     }
 }

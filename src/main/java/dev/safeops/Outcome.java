@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param sql       the statement that was sent
  * @param sqlState  the SQLSTATE of the tolerated error; {@code null} when applied
  * @param reason    why it was skipped, e.g. {@code missing object (42P01): relation "x" does not
- *                  exist}; {@code null} when applied
+ *                  exist; confirmed: relation x is absent (to_regclass)}; for an applied operation
+ *                  {@code null}, or what was repaired before it could be applied (an invalid index
+ *                  dropped and built again)
  * @param location  where the statement came from: its file and line for a script statement, the
  *                  caller's own source line for {@link SafeOps#execute} and typed operations; never
  *                  {@code null}
@@ -48,9 +50,9 @@ public record Outcome(Status status, String operation, String sql, String sqlSta
         }
     }
 
-    static Outcome applied(Guard.Step step) {
+    static Outcome applied(Guard.Step step, String reason) {
         Operation operation = step.operation();
-        return new Outcome(Status.APPLIED, operation.description(), operation.sql(), null, null, step.location(),
+        return new Outcome(Status.APPLIED, operation.description(), operation.sql(), null, reason, step.location(),
                 step.script(), step.index());
     }
 

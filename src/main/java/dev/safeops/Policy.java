@@ -1,9 +1,11 @@
 package dev.safeops;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -26,12 +28,13 @@ public final class Policy {
 
     private final Set<Tolerance> allowed;
     private final List<String> optionalTables;
-    private final List<Pattern> optionalPatterns;
+    private final List<OptionalPattern> optionalPatterns;
 
     private Policy(Set<Tolerance> allowed, List<String> optionalTables) {
         this.allowed = allowed.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(allowed));
         this.optionalTables = List.copyOf(optionalTables);
-        this.optionalPatterns = optionalTables.stream().map(Policy::glob).collect(Collectors.toUnmodifiableList());
+        this.optionalPatterns = optionalTables.stream().map(OptionalPattern::parse)
+                .collect(Collectors.toUnmodifiableList());
     }
 
     /** Every operation tolerates what its defaults allow. */
@@ -59,12 +62,19 @@ public final class Policy {
     }
 
     /**
-     * Tolerates a missing object only when the statement names a relation matching one of these
-     * patterns and the catalog confirms that relation is absent: the optional-module case. A
-     * missing table that matches no pattern still fails. Patterns are globs ({@code *} any run of
-     * characters, {@code ?} one character) matched case-sensitively against the relation name, or
-     * against {@code schema.name} when the pattern contains a dot. Calling this again adds patterns
-     * to the existing ones.
+     * Tolerates a missing object only when the relation the statement acts on matches one of these
+     * patterns and the catalog confirms it is absent: the optional-module case (a statement that
+     * references such a table, as a foreign key or a view does, counts too, provided every other
+     * table it references exists). A missing table that matches no pattern still fails, and so does a
+     * missing type, function, schema or column. Patterns never match an object being created.
+     *
+     * <p>Patterns are globs ({@code *} any run of characters, {@code ?} one character) written as SQL
+     * names: unquoted parts fold to lower case as PostgreSQL folds identifiers ({@code Legacy_*}
+     * matches {@code legacy_users}), a part in double quotes is kept as written. A pattern without a
+     * dot matches the relation's name in any schema; a dotted one ({@code public.pipeline_*}) matches
+     * the schema too — the one written in the statement or, for an unqualified name, any schema of
+     * the connection's {@code search_path} (the name is absent from all of them). Calling this again
+     * adds patterns to the existing ones.
      */
     public Policy withOptionalTables(String... patterns) {
         List<String> all = new java.util.ArrayList<>(optionalTables);
@@ -95,27 +105,91 @@ public final class Policy {
         return !optionalPatterns.isEmpty();
     }
 
-    boolean isOptional(QualifiedName relation) {
-        String qualified = relation.schema() == null ? relation.name() : relation.schema() + "." + relation.name();
-        for (int i = 0; i < optionalPatterns.size(); i++) {
-            String subject = optionalTables.get(i).contains(".") ? qualified : relation.name();
-            if (optionalPatterns.get(i).matcher(subject).matches()) {
-                return true;
+    /**
+     * A boolean SQL condition that holds when the relation matches an optional-table pattern, or
+     * empty when it cannot match any: the schema of an unqualified name is only known on the server.
+     */
+    Optional<String> optionalCondition(QualifiedName relation) {
+        List<String> conditions = new ArrayList<>();
+        for (OptionalPattern pattern : optionalPatterns) {
+            if (!pattern.name().matcher(relation.name()).matches()) {
+                continue;
             }
+            if (pattern.schemaLike() == null) {
+                return Optional.of("true");
+            }
+            if (relation.schema() != null) {
+                if (pattern.schema().matcher(relation.schema()).matches()) {
+                    return Optional.of("true");
+                }
+                continue;
+            }
+            conditions.add("EXISTS (SELECT 1 FROM pg_catalog.unnest(pg_catalog.current_schemas(false)) s"
+                    + " WHERE s LIKE " + Literal.quote(pattern.schemaLike()) + ")");
         }
-        return false;
+        return conditions.isEmpty() ? Optional.empty() : Optional.of("(" + String.join(" OR ", conditions) + ")");
     }
 
-    private static Pattern glob(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            switch (c) {
-                case '*' -> regex.append(".*");
-                case '?' -> regex.append('.');
-                default -> regex.append(Pattern.quote(String.valueOf(c)));
+    /** A pattern's name part, and its schema part (as a regex and a LIKE pattern) when it has one. */
+    private record OptionalPattern(Pattern name, Pattern schema, String schemaLike) {
+
+        static OptionalPattern parse(String pattern) {
+            List<String> parts = new ArrayList<>();
+            StringBuilder part = new StringBuilder();
+            boolean quoted = false;
+            for (int i = 0; i < pattern.length(); i++) {
+                char c = pattern.charAt(i);
+                if (c == '"') {
+                    quoted = !quoted;
+                    part.append(c);
+                } else if (c == '.' && !quoted && parts.isEmpty()) {
+                    parts.add(part.toString());
+                    part.setLength(0);
+                } else {
+                    part.append(c);
+                }
             }
+            parts.add(part.toString());
+            String name = folded(parts.get(parts.size() - 1));
+            if (parts.size() == 1) {
+                return new OptionalPattern(glob(name), null, null);
+            }
+            String schema = folded(parts.get(0));
+            return new OptionalPattern(glob(name), glob(schema), like(schema));
         }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+
+        /** As PostgreSQL reads a name: ASCII letters fold to lower case unless the part is double-quoted. */
+        private static String folded(String part) {
+            if (part.length() >= 2 && part.startsWith("\"") && part.endsWith("\"")) {
+                return part.substring(1, part.length() - 1).replace("\"\"", "\"");
+            }
+            return SqlLexer.asciiLowerCase(part);
+        }
+
+        private static Pattern glob(String pattern) {
+            StringBuilder regex = new StringBuilder();
+            for (char c : pattern.toCharArray()) {
+                switch (c) {
+                    case '*' -> regex.append(".*");
+                    case '?' -> regex.append('.');
+                    default -> regex.append(Pattern.quote(String.valueOf(c)));
+                }
+            }
+            return Pattern.compile(regex.toString(), Pattern.DOTALL);
+        }
+
+        private static String like(String pattern) {
+            StringBuilder like = new StringBuilder();
+            for (char c : pattern.toCharArray()) {
+                switch (c) {
+                    case '*' -> like.append('%');
+                    case '?' -> like.append('_');
+                    case '%', '_', '\\' -> like.append('\\').append(c);
+                    default -> like.append(c);
+                }
+            }
+            return like.toString();
+        }
     }
 
     @Override

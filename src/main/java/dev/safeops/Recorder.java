@@ -27,10 +27,19 @@ final class Recorder {
     }
 
     void applied(Guard.Step step) {
-        Outcome outcome = Outcome.applied(step);
+        Outcome outcome = Outcome.applied(step, null);
         applied++;
         outcomes.add(outcome);
         LOG.debug("{}", outcome);
+        listener.accept(outcome);
+    }
+
+    /** Applied, with a reason worth reporting (such as a repair made before it could be). */
+    void applied(Guard.Step step, String reason) {
+        Outcome outcome = Outcome.applied(step, reason);
+        applied++;
+        outcomes.add(outcome);
+        LOG.info("safe-ops {} {}: {}", outcome.location(), outcome.operation(), reason);
         listener.accept(outcome);
     }
 

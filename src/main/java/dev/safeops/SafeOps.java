@@ -30,10 +30,23 @@ import org.slf4j.LoggerFactory;
  *   <li>Inside a transaction (autocommit off) every operation runs in its own savepoint. An error the
  *       {@link Policy} tolerates rolls back that operation only and becomes a {@link Outcome.Status#SKIPPED}
  *       outcome, logged at WARN; everything applied before and after stays in the transaction.</li>
+ *   <li>A skip means the object the statement acts on is absent (or, for an error saying it already
+ *       exists, there — for typed operations, as wanted; for an index, valid), and the catalog
+ *       confirmed it; the outcome's reason says what was confirmed and how. An error about anything
+ *       the statement merely mentions (a type, a function, a column in an expression, a role) is
+ *       never skipped.</li>
  *   <li>Any other error rolls back that operation only and is thrown as a {@link SafeOpsException}
- *       carrying SQLSTATE, statement and operation; the caller decides whether to roll back.</li>
- *   <li>safe-ops never commits or rolls back the caller's transaction, and refuses, before sending
- *       anything, to work in a transaction that is already aborted.</li>
+ *       carrying SQLSTATE, statement, operation, location and the transaction's real state; the caller
+ *       decides whether to roll back.</li>
+ *   <li>safe-ops never commits or rolls back the caller's transaction. It refuses to work in a
+ *       transaction that is already aborted before sending any statement (on a connection that
+ *       hides pgjdbc it asks with {@code SELECT 1}, which cannot change anything).</li>
+ *   <li>Whatever it can refuse from a statement's text — transaction control, statements PostgreSQL
+ *       refuses in a transaction block, {@code COPY} through the client, session changes pgjdbc
+ *       cannot live with, several statements in one {@link #execute} — it refuses before anything is
+ *       sent, for a whole {@link Script} at once, identically on every kind of connection.</li>
+ *   <li>No round trip can leave client and server waiting for each other: what travels together is
+ *       bounded in statements and bytes.</li>
  *   <li>In autocommit mode each statement is its own transaction; errors are classified the same way.</li>
  *   <li>Every identifier is quoted; a name PostgreSQL would truncate (over 63 bytes) or a blank name is
  *       refused before anything is sent.</li>
@@ -131,31 +144,27 @@ public final class SafeOps {
             throw new IllegalArgumentException("the statement must not be null or blank");
         }
         Location caller = Caller.location();
-        List<ScriptStatement> statements;
+        Guard guard = guard();
+        Operation operation;
+        int statements;
         try {
-            statements = Script.parse(caller.file(), sql).statements();
-        } catch (InvalidScriptException e) {
-            // Text safe-ops cannot split (an unterminated string, say) goes to the server as it is:
-            // PostgreSQL parses a whole query string before running any of it, and rejects it all.
-            return guard().run(new Guard.Step(Operation.statement(sql.strip(), caller), caller, null, -1));
+            List<ScriptStatement> split = Script.parse(caller.file(), sql).statements();
+            operation = Operation.statement(split.get(0).shape(), caller);
+            statements = split.size();
+        } catch (InvalidScriptException unsplittable) {
+            // Text psql's rules cannot split (an unclosed parenthesis, say) goes to the server as it is,
+            // unless a semicolon could end a statement inside it: PostgreSQL parses a whole query string
+            // before running any of it, so a broken single statement changes nothing.
+            operation = Operation.statement(sql.strip(), caller);
+            statements = operation.shape().continuesAfterSemicolon() ? 2 : 1;
         }
-        if (statements.size() != 1) {
-            throw refused(sql, "refused " + statements.size() + " statements in one call: execute runs one statement "
-                    + "(a second one could commit or roll back the transaction behind safe-ops' back); run several "
-                    + "as a Script. Nothing was sent", caller);
+        Guard.Step step = new Guard.Step(operation, caller, null, -1);
+        if (statements != 1) {
+            throw guard.refused(step, "refused several statements in one call: execute runs one statement (a "
+                    + "second one could commit or roll back the transaction behind safe-ops' back); run several as "
+                    + "a Script. Nothing was sent");
         }
-        return guard().run(new Guard.Step(Operation.statement(statements.get(0).sql(), caller), caller, null, -1));
-    }
-
-    private SafeOpsException refused(String sql, String reason, Location caller) throws SafeOpsException {
-        boolean autoCommit;
-        try {
-            autoCommit = connection.getAutoCommit();
-        } catch (SQLException e) {
-            autoCommit = false;
-        }
-        return new SafeOpsException(SafeOpsException.Kind.REFUSED, reason, SqlStates.FEATURE_NOT_SUPPORTED, sql, null,
-                caller, autoCommit ? SafeOpsException.After.AUTOCOMMIT : SafeOpsException.After.UNCHANGED, null);
+        return guard.run(step);
     }
 
     /**
@@ -170,7 +179,7 @@ public final class SafeOps {
         int first = recorder.size();
         int savepointsBefore = recorder.savepoints();
         List<Guard.Step> steps = script.statements().stream()
-                .map(statement -> new Guard.Step(Operation.statement(statement.sql(), statement.location()),
+                .map(statement -> new Guard.Step(Operation.statement(statement.shape(), statement.location()),
                         statement.location(), script.name(), statement.index()))
                 .collect(Collectors.toList());
         guard().runAll(steps);
@@ -242,18 +251,18 @@ public final class SafeOps {
             sql.append(", PRIMARY KEY (").append(String.join(", ", key)).append(')');
         }
         sql.append(')');
-        return run(Operation.typed("create table " + name, sql.toString(), EXISTING, name));
+        return run(Operation.typed("create table " + name, sql.toString(), EXISTING));
     }
 
     public Outcome dropTable(String table) throws SafeOpsException {
         QualifiedName name = QualifiedName.parse(table, "table name");
-        return run(Operation.typed("drop table " + name, "DROP TABLE " + name.sql(), MISSING, name));
+        return run(Operation.typed("drop table " + name, "DROP TABLE " + name.sql(), MISSING));
     }
 
     public Outcome renameTable(String table, String newName) throws SafeOpsException {
         QualifiedName name = QualifiedName.parse(table, "table name");
         String sql = alterTable(name) + " RENAME TO " + Identifier.quote(newName, "new table name");
-        return run(Operation.typed("rename table " + name + " to " + newName, sql, MISSING, name));
+        return run(Operation.typed("rename table " + name + " to " + newName, sql, MISSING));
     }
 
     /**
@@ -263,7 +272,8 @@ public final class SafeOps {
     public Outcome addColumn(String table, Column column) throws SafeOpsException {
         QualifiedName name = QualifiedName.parse(table, "table name");
         String sql = alterTable(name) + " ADD COLUMN " + column.definition() + (column.isPrimaryKey() ? " PRIMARY KEY" : "");
-        return run(Operation.typed("add column " + name + "." + column.name(), sql, BOTH, name));
+        return run(Operation.typed("add column " + name + "." + column.name(), sql, BOTH)
+                .wanting(Wanted.column(name, column)));
     }
 
     public Outcome dropColumn(String table, String column) throws SafeOpsException {
@@ -314,12 +324,12 @@ public final class SafeOps {
         QualifiedName table = QualifiedName.parse(index.table(), "table name");
         String description = "create " + (index.isUnique() ? "unique " : "") + "index " + index.effectiveName()
                 + " on " + table;
-        return run(Operation.typed(description, index.sql(), BOTH, table));
+        return run(Operation.typed(description, index.sql(), BOTH).wanting(Wanted.index(table, index)));
     }
 
     public Outcome dropIndex(String index) throws SafeOpsException {
         QualifiedName name = QualifiedName.parse(index, "index name");
-        return run(Operation.typed("drop index " + name, "DROP INDEX " + name.sql(), MISSING, name));
+        return run(Operation.typed("drop index " + name, "DROP INDEX " + name.sql(), MISSING));
     }
 
     /**
@@ -329,7 +339,7 @@ public final class SafeOps {
     public Outcome addForeignKey(ForeignKey foreignKey) throws SafeOpsException {
         String description = "add foreign key " + foreignKey.effectiveName() + " on " + foreignKey.target()
                 + " referencing " + foreignKey.referenced();
-        return run(Operation.typed(description, foreignKey.sql(), BOTH, foreignKey.target(), foreignKey.referenced()));
+        return run(Operation.typed(description, foreignKey.sql(), BOTH).wanting(Wanted.foreignKey(foreignKey)));
     }
 
     /** Adds a CHECK constraint; {@code expression} is SQL. Idempotent by constraint name. */
@@ -352,7 +362,7 @@ public final class SafeOps {
     public Outcome dropConstraint(String table, String name) throws SafeOpsException {
         QualifiedName target = QualifiedName.parse(table, "table name");
         String sql = alterTable(target) + " DROP CONSTRAINT " + Identifier.quote(name, "constraint name");
-        return run(Operation.typed("drop constraint " + name + " on " + target, sql, MISSING, target));
+        return run(Operation.typed("drop constraint " + name + " on " + target, sql, MISSING));
     }
 
     /**
@@ -366,7 +376,8 @@ public final class SafeOps {
         }
         String sql = "CREATE TYPE " + name.sql() + " AS ENUM ("
                 + List.of(labels).stream().map(Literal::quote).collect(Collectors.joining(", ")) + ")";
-        return run(Operation.typed("create enum type " + name, sql, EXISTING));
+        return run(Operation.typed("create enum type " + name, sql, EXISTING)
+                .wanting(Wanted.enumLabels(name, List.of(labels))));
     }
 
     /** Adds a label to an enum type; a label already there is a skip, and so is a missing type. */
@@ -379,13 +390,14 @@ public final class SafeOps {
     private Outcome addConstraint(String table, String name, String kind, String definition) throws SafeOpsException {
         QualifiedName target = QualifiedName.parse(table, "table name");
         String sql = alterTable(target) + " ADD CONSTRAINT " + Identifier.quote(name, "constraint name") + " " + definition;
-        return run(Operation.typed("add " + kind + " " + name + " on " + target, sql, BOTH, target));
+        return run(Operation.typed("add " + kind + " " + name + " on " + target, sql, BOTH)
+                .wanting(Wanted.constraint(target, name, definition)));
     }
 
     private Outcome alterColumn(String table, String column, String verb, String clause) throws SafeOpsException {
         QualifiedName name = QualifiedName.parse(table, "table name");
         Identifier.checked(column, "column name");
-        return run(Operation.typed(verb + " " + name + "." + column, alterTable(name) + " " + clause, MISSING, name));
+        return run(Operation.typed(verb + " " + name + "." + column, alterTable(name) + " " + clause, MISSING));
     }
 
     private static String columnClause(String column) {

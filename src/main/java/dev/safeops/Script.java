@@ -186,7 +186,7 @@ public final class Script {
                     + "the rest of the script differently from PostgreSQL");
         }
         String text = sql.substring(first.start(), tokens.get(tokens.size() - 1).end());
-        return new ScriptStatement(index, text, location);
+        return new ScriptStatement(index, text, location, tokens);
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One statement of a {@link Script}.
+ * One statement of a {@link Script}. Immutable; its tokens are read once, when it is made, and what
+ * they say about the statement travels with it.
  *
  * @param index 0-based position of the statement within its script (empty statements such as the
  *     second {@code ;} of {@code ;;} do not count)
@@ -17,22 +18,80 @@ import java.util.Set;
  *     kept verbatim
  * @param location the script and the line of the statement's first token
  */
-public record ScriptStatement(int index, String sql, Location location) {
+public final class ScriptStatement {
 
     private static final Set<String> FALSE_OPTION_VALUES = Set.of("false", "off", "0");
+
+    private final int index;
+    private final String sql;
+    private final Location location;
+    private final StatementShape shape;
 
     /**
      * @throws IllegalArgumentException if {@code index} is negative or {@code sql} is blank
      * @throws NullPointerException if {@code sql} or {@code location} is {@code null}
+     * @throws InvalidScriptException if {@code sql} cannot be tokenized
      */
-    public ScriptStatement {
+    public ScriptStatement(int index, String sql, Location location) {
+        this(index, sql, location, null);
+    }
+
+    /** With the tokens the script reader found, so that they are not read again. */
+    ScriptStatement(int index, String sql, Location location, List<Token> tokens) {
         if (index < 0) {
             throw new IllegalArgumentException("index must not be negative, was " + index);
         }
         if (Objects.requireNonNull(sql, "sql").isBlank()) {
             throw new IllegalArgumentException("sql must not be blank");
         }
-        Objects.requireNonNull(location, "location");
+        this.index = index;
+        this.sql = sql;
+        this.location = Objects.requireNonNull(location, "location");
+        this.shape = tokens == null ? StatementShape.of(sql) : StatementShape.of(sql, tokens);
+    }
+
+    /** The 0-based position within its script. */
+    public int index() {
+        return index;
+    }
+
+    /** The statement exactly as written. */
+    public String sql() {
+        return sql;
+    }
+
+    /** The script and the line of the statement's first token. */
+    public Location location() {
+        return location;
+    }
+
+    StatementShape shape() {
+        return shape;
+    }
+
+    /**
+     * Whether running the statement has effects that a rollback does not undo, such as {@code
+     * setval}, {@code nextval}, advisory locks or {@code COPY … TO} a server file: a dry run does not
+     * send such a statement, and it never shares a savepoint with others.
+     */
+    public boolean survivesRollback() {
+        return shape.survivesRollback();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ScriptStatement other && index == other.index && sql.equals(other.sql)
+                && location.equals(other.location);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(index, sql, location);
+    }
+
+    @Override
+    public String toString() {
+        return "ScriptStatement[index=" + index + ", sql=" + sql + ", location=" + location + "]";
     }
 
     /**
@@ -41,7 +100,7 @@ public record ScriptStatement(int index, String sql, Location location) {
      * it works inside the caller's transaction.
      */
     public boolean transactionControl() {
-        return StatementShape.of(sql).transactionControl();
+        return shape.transactionControl();
     }
 
     /**
@@ -65,11 +124,9 @@ public record ScriptStatement(int index, String sql, Location location) {
      * keyword ({@code concurrently_idx}) does not count. Not detectable from the text and so
      * reported false: {@code REINDEX TABLE|INDEX} and {@code CLUSTER} of a partitioned table.
      *
-     * @throws InvalidScriptException if {@code sql} cannot be tokenized, which cannot happen for
-     *     statements read by {@link Script}
      */
     public boolean forbiddenInTransaction() {
-        return forbiddenInTransaction(SqlLexer.tokens(sql));
+        return shape.forbiddenInTransaction();
     }
 
     /** {@link #forbiddenInTransaction()} for the tokens of one statement. */

@@ -2,7 +2,6 @@ package dev.safeops;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import dev.safeops.SqlLexer.Kind;
@@ -11,14 +10,13 @@ import dev.safeops.SqlLexer.Token;
 /**
  * What safe-ops needs to know about a statement before or after running it, read from its tokens
  * (never from the raw text, which would match inside strings and comments): whether it returns rows,
- * whether it controls transactions, which relations it names, and the two shapes whose generic
- * SQLSTATEs need a catalog look-up.
+ * whether it controls transactions, whether its effects survive a rollback, and a {@link Cursor} over
+ * its tokens for the {@link SkipRule}. Made once per statement; the lexing is never repeated.
  */
 final class StatementShape {
 
-    /** Keywords after which a relation name may follow. */
-    private static final Set<String> BEFORE_RELATION = Set.of("TABLE", "ONLY", "INTO", "FROM", "JOIN", "REFERENCES",
-            "UPDATE", "ON", "INDEX", "VIEW", "SEQUENCE", "EXISTS", "PARTITION", "OF", "TRUNCATE");
+    /** Keywords after which a relation the statement reads or references follows. */
+    private static final Set<String> REFERENCING = Set.of("FROM", "JOIN", "REFERENCES");
     /** Keywords that may stand where a relation name is expected but are not one. */
     private static final Set<String> NOT_A_NAME = Set.of("IF", "NOT", "EXISTS", "ONLY", "TABLE", "LATERAL", "SELECT",
             "CONCURRENTLY", "UNIQUE", "INDEX", "VIEW", "MATERIALIZED", "RECURSIVE", "SEQUENCE", "DELETE", "UPDATE",
@@ -28,24 +26,27 @@ final class StatementShape {
     private static final Set<String> TRANSACTION_CONTROL = Set.of("BEGIN", "COMMIT", "END", "ROLLBACK", "ABORT",
             "SAVEPOINT", "RELEASE");
 
-    /** {@code ALTER TABLE table ADD [CONSTRAINT name] PRIMARY KEY (columns)}. */
-    record PrimaryKey(QualifiedName table, List<String> columns) {
-    }
-
-    /** {@code ALTER TABLE parent ATTACH PARTITION child …}. */
-    record Partition(QualifiedName parent, QualifiedName child) {
-    }
-
     private final String sql;
     private final List<Token> tokens;
+    /** Where {@code sql} starts in the text the tokens' offsets count from. */
+    private final int offset;
 
-    private StatementShape(String sql, List<Token> tokens) {
+    private StatementShape(String sql, List<Token> tokens, int offset) {
         this.sql = sql;
         this.tokens = tokens;
+        this.offset = offset;
     }
 
     static StatementShape of(String sql) {
-        return new StatementShape(sql, SqlLexer.tokens(sql));
+        return new StatementShape(sql, SqlLexer.tokens(sql), 0);
+    }
+
+    /**
+     * For a statement already tokenized as part of a longer text, such as a script: {@code sql}
+     * starts at its first token.
+     */
+    static StatementShape of(String sql, List<Token> tokens) {
+        return new StatementShape(sql, List.copyOf(tokens), tokens.isEmpty() ? 0 : tokens.get(0).start());
     }
 
     /** The statement on one line, shortened, for reports. */
@@ -63,6 +64,101 @@ final class StatementShape {
         return TRANSACTION_CONTROL.contains(first)
                 || (first.equals("START") && word(1).equals("TRANSACTION"))
                 || (first.equals("PREPARE") && word(1).equals("TRANSACTION"));
+    }
+
+    /**
+     * Whether running the statement has effects a rollback does not undo, so that a dry run must not
+     * send it and a savepoint group must never replay it: a call of a function PostgreSQL documents
+     * as non-transactional (sequence functions, advisory locks, signalling or terminating backends,
+     * replication slots and origins, configuration reloads, WAL switches, statistics resets, server
+     * files, large objects, dblink), also inside a {@code DO} block, and {@code COPY} to a server
+     * file or a program.
+     */
+    boolean survivesRollback() {
+        if (callsNonTransactionalFunction(tokens)) {
+            return true;
+        }
+        if (word(0).equals("DO")) {
+            for (Token token : tokens) {
+                if (token.kind() == Kind.DOLLAR_STRING || token.kind() == Kind.STRING) {
+                    try {
+                        if (callsNonTransactionalFunction(SqlLexer.tokens(token.value()))) {
+                            return true;
+                        }
+                    } catch (InvalidScriptException e) {
+                        return true; // a body safe-ops cannot read might do anything
+                    }
+                }
+            }
+        }
+        return word(0).equals("COPY") && copiesToFileOrProgram();
+    }
+
+    /** The functions whose effects survive a rollback; names ending in {@code *} are prefixes. */
+    private static final List<String> NON_TRANSACTIONAL_FUNCTIONS = List.of("setval", "nextval",
+            "pg_advisory_*", "pg_try_advisory_*", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
+            "pg_rotate_logfile", "pg_switch_wal", "pg_switch_xlog", "pg_create_restore_point", "pg_promote",
+            "pg_create_physical_replication_slot", "pg_create_logical_replication_slot", "pg_drop_replication_slot",
+            "pg_copy_physical_replication_slot", "pg_copy_logical_replication_slot", "pg_replication_slot_advance",
+            "pg_replication_origin_*", "pg_logical_emit_message", "pg_stat_reset*", "pg_backup_start",
+            "pg_backup_stop", "pg_start_backup", "pg_stop_backup", "pg_wal_replay_pause", "pg_wal_replay_resume",
+            "pg_log_backend_memory_contexts", "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync",
+            "lo_*", "dblink*");
+
+    private static boolean callsNonTransactionalFunction(List<Token> tokens) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if ((token.kind() == Kind.WORD || token.kind() == Kind.QUOTED_IDENTIFIER)
+                    && tokens.get(i + 1).isSymbol("(") && isNonTransactional(token.value())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isNonTransactional(String function) {
+        for (String name : NON_TRANSACTIONAL_FUNCTIONS) {
+            boolean matches = name.endsWith("*") ? function.startsWith(name.substring(0, name.length() - 1))
+                    : function.equals(name);
+            if (matches) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** COPY … TO 'file' | PROGRAM …, or COPY … FROM PROGRAM …: files and programs outside the transaction. */
+    private boolean copiesToFileOrProgram() {
+        Cursor cursor = new Cursor(1);
+        if (cursor.skipPast("TO")) {
+            return cursor.word().equals("PROGRAM") || cursor.string().isPresent();
+        }
+        cursor = new Cursor(1);
+        return cursor.skipPast("FROM") && cursor.word().equals("PROGRAM");
+    }
+
+    /** {@code CREATE [UNIQUE] INDEX [CONCURRENTLY] IF NOT EXISTS …}, which keeps any index of that name. */
+    boolean createsIndexIfNotExists() {
+        Cursor cursor = new Cursor(0);
+        if (!cursor.take("CREATE")) {
+            return false;
+        }
+        cursor.take("UNIQUE");
+        if (!cursor.take("INDEX")) {
+            return false;
+        }
+        cursor.take("CONCURRENTLY");
+        return cursor.take("IF", "NOT", "EXISTS");
+    }
+
+    /** Whether a {@code ;} outside quotes and comments has anything after it: text for more than one statement. */
+    boolean continuesAfterSemicolon() {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).isSymbol(";")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -123,11 +219,11 @@ final class StatementShape {
         return ScriptStatement.forbiddenInTransaction(tokens);
     }
 
-    /** Relation names in the positions where statements name relations, as PostgreSQL would resolve them. */
-    List<QualifiedName> relations() {
+    /** Relations the statement reads or references (after FROM, JOIN, REFERENCES), as written. */
+    List<QualifiedName> referencedRelations() {
         List<QualifiedName> names = new ArrayList<>();
         for (int i = 0; i + 1 < tokens.size(); i++) {
-            if (!BEFORE_RELATION.contains(word(i))) {
+            if (!REFERENCING.contains(word(i))) {
                 continue;
             }
             Cursor cursor = new Cursor(i + 1);
@@ -139,70 +235,49 @@ final class StatementShape {
         return names;
     }
 
-    Optional<PrimaryKey> addedPrimaryKey() {
-        Cursor cursor = alterTableTarget();
-        if (cursor == null) {
-            return Optional.empty();
-        }
-        Optional<QualifiedName> table = cursor.name();
-        if (table.isEmpty() || !cursor.take("ADD")) {
-            return Optional.empty();
-        }
-        if (cursor.take("CONSTRAINT") && cursor.identifier().isEmpty()) {
-            return Optional.empty();
-        }
-        if (!cursor.take("PRIMARY") || !cursor.take("KEY") || !cursor.takePunctuation("(")) {
-            return Optional.empty();
-        }
-        List<String> columns = new ArrayList<>();
-        do {
-            Optional<String> column = cursor.identifier();
-            if (column.isEmpty()) {
-                return Optional.empty();
-            }
-            columns.add(column.get());
-        } while (cursor.takePunctuation(","));
-        return cursor.takePunctuation(")") ? Optional.of(new PrimaryKey(table.get(), columns)) : Optional.empty();
-    }
-
-    Optional<Partition> attachedPartition() {
-        Cursor cursor = alterTableTarget();
-        if (cursor == null) {
-            return Optional.empty();
-        }
-        Optional<QualifiedName> parent = cursor.name();
-        if (parent.isEmpty() || !cursor.take("ATTACH") || !cursor.take("PARTITION")) {
-            return Optional.empty();
-        }
-        return cursor.name().map(child -> new Partition(parent.get(), child));
-    }
-
-    /** A cursor on the table name of {@code ALTER TABLE [IF EXISTS] [ONLY] name}, or null. */
-    private Cursor alterTableTarget() {
-        Cursor cursor = new Cursor(0);
-        if (!cursor.take("ALTER") || !cursor.take("TABLE")) {
-            return null;
-        }
-        if (cursor.take("IF") && !cursor.take("EXISTS")) {
-            return null;
-        }
-        cursor.take("ONLY");
-        return cursor;
-    }
-
-    private String word(int index) {
+    /**
+     * The keyword at {@code index} in upper case, or "" for anything but an unquoted word. Only
+     * ASCII letters are folded, as PostgreSQL folds keywords: {@code ſet} or {@code dıstinct} are
+     * identifiers, never the keywords SET or DISTINCT.
+     */
+    String word(int index) {
         if (index >= tokens.size() || tokens.get(index).kind() != Kind.WORD) {
             return "";
         }
-        return tokens.get(index).text().toUpperCase(Locale.ROOT);
+        return asciiUpperCase(tokens.get(index).value());
+    }
+
+    static String asciiUpperCase(String folded) {
+        StringBuilder upper = new StringBuilder(folded.length());
+        for (int i = 0; i < folded.length(); i++) {
+            char c = folded.charAt(i);
+            upper.append(c >= 'a' && c <= 'z' ? (char) (c - 'a' + 'A') : c);
+        }
+        return upper.toString();
     }
 
     private static boolean isWord(Token token, String word) {
-        return token.kind() == Kind.WORD && token.text().equalsIgnoreCase(word);
+        return token.isWord(word);
+    }
+
+    private static int depthChange(Token token) {
+        return token.isSymbol("(") || token.isSymbol("[") ? 1 : token.isSymbol(")") || token.isSymbol("]") ? -1 : 0;
+    }
+
+    List<Token> tokens() {
+        return tokens;
+    }
+
+    String sql() {
+        return sql;
+    }
+
+    Cursor cursor(int position) {
+        return new Cursor(position);
     }
 
     /** Reads tokens left to right. */
-    private final class Cursor {
+    final class Cursor {
         private int position;
 
         Cursor(int position) {
@@ -217,13 +292,75 @@ final class StatementShape {
             position++;
         }
 
-        boolean take(String keyword) {
-            if (word().equals(keyword)) {
-                position++;
-                return true;
+        int position() {
+            return position;
+        }
+
+        boolean atEnd() {
+            return position >= tokens.size();
+        }
+
+        /** Takes the words in order, or nothing when they do not all follow. */
+        boolean take(String... keywords) {
+            for (int i = 0; i < keywords.length; i++) {
+                if (!StatementShape.this.word(position + i).equals(keywords[i])) {
+                    return false;
+                }
+            }
+            position += keywords.length;
+            return true;
+        }
+
+        /** Moves past the first top-level occurrence of the keyword; false (not moved) when there is none. */
+        boolean skipPast(String keyword) {
+            int depth = 0;
+            for (int i = position; i < tokens.size(); i++) {
+                Token token = tokens.get(i);
+                if (depth == 0 && isWord(token, keyword)) {
+                    position = i + 1;
+                    return true;
+                }
+                depth += depthChange(token);
             }
             return false;
         }
+
+        /**
+         * The rest of the statement cut at top-level commas, each piece as its source text and a
+         * cursor on its first token.
+         */
+        List<Cursor> commaSeparated() {
+            List<Cursor> pieces = new ArrayList<>();
+            int depth = 0;
+            pieces.add(new Cursor(position));
+            for (int i = position; i < tokens.size(); i++) {
+                Token token = tokens.get(i);
+                if (depth == 0 && token.isSymbol(",")) {
+                    pieces.add(new Cursor(i + 1));
+                }
+                depth += depthChange(token);
+            }
+            return pieces;
+        }
+
+        /** Source text from this cursor up to (not including) the next top-level comma, or the end. */
+        String textToComma() {
+            int depth = 0;
+            int end = tokens.size();
+            for (int i = position; i < tokens.size(); i++) {
+                Token token = tokens.get(i);
+                if (depth == 0 && token.isSymbol(",")) {
+                    end = i;
+                    break;
+                }
+                depth += depthChange(token);
+            }
+            if (position >= end) {
+                return "";
+            }
+            return sql.substring(tokens.get(position).start() - offset, tokens.get(end - 1).end() - offset);
+        }
+
 
         boolean takePunctuation(String text) {
             if (position < tokens.size() && tokens.get(position).kind() == Kind.PUNCTUATION
@@ -251,6 +388,14 @@ final class StatementShape {
             }
             position++;
             return Optional.of(value);
+        }
+
+        /** A string constant's value. */
+        Optional<String> string() {
+            if (position < tokens.size() && tokens.get(position).kind() == Kind.STRING) {
+                return Optional.of(tokens.get(position++).value());
+            }
+            return Optional.empty();
         }
 
         Optional<QualifiedName> name() {

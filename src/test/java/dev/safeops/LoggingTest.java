@@ -49,6 +49,19 @@ class LoggingTest {
     }
 
     @Test
+    void skipWarningNamesTheCallersSourceLine() throws SQLException {
+        int line;
+        try (Connection connection = db.connectInTransaction()) {
+            SafeOps ops = SafeOps.on(connection);
+            line = new Throwable().getStackTrace()[0].getLineNumber() + 1;
+            ops.addColumn("pipeline_templates", Column.of("archived", "boolean"));
+            connection.rollback();
+        }
+
+        assertThat(log()).contains("WARN", "LoggingTest.java:" + line + " add column pipeline_templates.archived");
+    }
+
+    @Test
     void appliedOperationIsNotLoggedAtWarn() throws SQLException {
         try (Connection connection = db.connectInTransaction()) {
             SafeOps.on(connection).execute("ALTER TABLE users ADD COLUMN name text");

@@ -56,6 +56,20 @@ class RefusalTest {
     }
 
     @ParameterizedTest
+    @EnumSource(Kind.class)
+    void refusesAMultiStatementStringThatScriptsWouldRejectBeforeSendingAnything(Kind kind) throws SQLException {
+        try (Connection connection = inTransaction(kind)) {
+            SafeOps ops = SafeOps.on(connection);
+
+            assertThatThrownBy(() -> ops.execute("SET standard_conforming_strings = off; COMMIT"))
+                    .isInstanceOfSatisfying(SafeOpsException.class,
+                            e -> assertThat(e.kind()).isEqualTo(SafeOpsException.Kind.REFUSED));
+            assertThat(proxy.bytesSent()).isZero();
+            connection.rollback();
+        }
+    }
+
+    @ParameterizedTest
     @MethodSource("refusedStatementsOnEveryKindOfConnection")
     void refusesStatementsThatWouldBreakTheConnectionBeforeSendingAnything(Kind kind, String sql)
             throws SQLException {

@@ -1,6 +1,7 @@
 package dev.safeops.cli;
 
 import dev.safeops.InvalidScriptException;
+import dev.safeops.Plan;
 import dev.safeops.Policy;
 import dev.safeops.Tolerance;
 import java.io.IOException;
@@ -27,13 +28,14 @@ import picocli.CommandLine.Spec;
         description = {"Runs SQL files in order in one transaction, each statement in its own savepoint: a statement "
                 + "that fails because its object is missing or already exists is skipped and reported, everything "
                 + "else is kept. Any other error rolls the whole transaction back.",
-                "Statements PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY, VACUUM, …) run on "
-                        + "their own after the commit."},
+                "Statements run in file order. One PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY, "
+                        + "VACUUM, …) ends the transaction before it with a commit, runs on its own, and the statements "
+                        + "after it run in a new transaction; the output says where each commit happened."},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  committed (or dry run completed)",
-                "  1  a statement failed with an error not tolerated: the transaction was",
-                "     rolled back and nothing changed (for a statement run after the commit:",
-                "     everything before it stays committed)",
+                "  1  a statement failed with an error not tolerated: its transaction was",
+                "     rolled back (transactions committed before it, ahead of a statement",
+                "     that cannot run in a transaction, stay committed)",
                 "  1  (also) the report could not be written: the message says whether the",
                 "     transaction was committed",
                 "  2  usage, connection or input error, or the migration lock was not free",
@@ -90,8 +92,9 @@ final class ApplyCommand implements Callable<Integer> {
     private int statementsPerSavepoint;
 
     @Option(names = "--dry-run",
-            description = "Run everything in the transaction, then roll back; statements that run after the commit "
-                    + "are not run.")
+            description = "Run the first transaction, then roll back. Not run: statements that cannot run in a "
+                    + "transaction and everything after them, and statements whose effects survive a rollback "
+                    + "(setval, nextval, advisory locks, COPY to a file, …).")
     private boolean dryRun;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write every statement's result as JSON to FILE.")
@@ -230,7 +233,7 @@ final class ApplyCommand implements Callable<Integer> {
                 + result.count(StatementResult.Status.FAILED) + " failed, "
                 + result.count(StatementResult.Status.NOT_RUN) + " not run ("
                 + plan.steps().size() + (plan.steps().size() == 1 ? " statement in " : " statements in ")
-                + plan.fileCount() + (plan.fileCount() == 1 ? " file, " : " files, ")
+                + plan.scriptCount() + (plan.scriptCount() == 1 ? " file, " : " files, ")
                 + result.savepoints() + (result.savepoints() == 1 ? " savepoint)" : " savepoints)");
         String outcome;
         if (result.committed()) {
@@ -241,11 +244,15 @@ final class ApplyCommand implements Callable<Integer> {
             outcome = "Rolled back, nothing changed";
         }
         out.println(outcome + ": " + counts + ".");
+        if (result.commits().size() > 1) {
+            out.println("Commits: after " + result.commits().stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(", after ")) + ".");
+        }
         if (result.error() != null) {
             err.println("safe-ops: " + result.error());
         }
         if (result.savepoints() > SUBTRANSACTION_CACHE) {
-            SavepointAdvice.forRun(plan.inTransaction().size(), statementsPerSavepoint, result.savepoints())
+            SavepointAdvice.forRun((int) plan.steps().stream().filter(step -> !step.afterCommit()).count(), statementsPerSavepoint, result.savepoints())
                     .ifPresent(advice -> err.println("safe-ops: note: the transaction used " + result.savepoints()
                             + " savepoints; PostgreSQL caches " + SUBTRANSACTION_CACHE + " subtransactions per "
                             + "transaction, and past them every concurrent snapshot slows down until it ends. "

@@ -1,5 +1,6 @@
 package dev.safeops.cli;
 
+import dev.safeops.Location;
 import java.util.List;
 
 /**
@@ -9,13 +10,15 @@ import java.util.List;
  * @param dryRun     whether the run was a dry run, rolled back on purpose
  * @param statements one result per statement of the plan, in plan order
  * @param error      what went wrong, for the user, or {@code null} when nothing did
- * @param savepoints how many savepoints (subtransactions) the transaction used
+ * @param savepoints how many savepoints (subtransactions) the transactions used
+ * @param commits    where each commit happened: after the statement at each location, in order
  */
 record ApplyResult(boolean committed, boolean dryRun, List<StatementResult> statements, String error,
-                   int savepoints) {
+                   int savepoints, List<Location> commits) {
 
     ApplyResult {
         statements = List.copyOf(statements);
+        commits = List.copyOf(commits);
     }
 
     int count(StatementResult.Status status) {

@@ -1,28 +1,30 @@
 package dev.safeops.cli;
 
-import dev.safeops.Expectation;
+import dev.safeops.Location;
 import dev.safeops.Outcome;
+import dev.safeops.Plan;
 import dev.safeops.Policy;
 import dev.safeops.SafeOps;
 import dev.safeops.SafeOpsException;
-import dev.safeops.SchemaCheck;
 import dev.safeops.Script;
+import dev.safeops.ScriptStatement;
 import dev.safeops.Settings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * Runs a {@link Plan} on one connection: every statement that can run in a transaction in one
- * transaction, each guarded by safe-ops; then, once that is committed, each statement PostgreSQL
- * refuses in a transaction on its own in autocommit mode, guarded the same way.
+ * Runs a {@link Plan} on one connection, segment by segment and in file order: the statements of a
+ * transactional segment in one transaction, each guarded by safe-ops, then a commit; a statement
+ * PostgreSQL refuses in a transaction on its own in autocommit mode, guarded the same way. Without
+ * such a statement, that is one transaction for all files.
  *
- * <p>A failure in the transaction rolls all of it back, so nothing changes. A failure after the
- * commit cannot undo the commit: the run stops there, and running the same files again is safe,
- * since everything already there is skipped.
+ * <p>A failure in a transaction rolls that transaction back; transactions committed before it stay,
+ * and running the same files again is safe, since everything already there is skipped. A dry run
+ * runs the first transaction and rolls it back; it stops before a statement that cannot run in a
+ * transaction, and never sends a statement whose effects a rollback cannot undo.
  */
 final class Execution {
 
@@ -32,6 +34,7 @@ final class Execution {
     private final Plan plan;
     private final Runnable progress;
     private final StatementResult[] results;
+    private final List<Location> commits = new ArrayList<>();
     private int savepoints;
 
     /**
@@ -46,112 +49,110 @@ final class Execution {
         this.results = new StatementResult[plan.steps().size()];
     }
 
-    /** Runs the plan and commits, or with {@code dryRun} rolls back and leaves out what runs after the commit. */
+    /** Runs the plan and commits, or with {@code dryRun} rolls back and leaves out what it cannot run. */
     ApplyResult run(boolean dryRun) {
-        String failure = runTransaction();
-        if (failure != null) {
-            rollback();
-            return result(false, dryRun, failure + "; the transaction was rolled back, nothing changed",
-                    "not run: an earlier statement failed and the transaction was rolled back");
+        List<Plan.Segment> segments = plan.segments();
+        for (int s = 0; s < segments.size(); s++) {
+            Plan.Segment segment = segments.get(s);
+            if (!segment.transactional()) {
+                Plan.Step step = segment.steps().get(0);
+                if (dryRun) {
+                    rollback();
+                    return result(true, null, "dry run: runs after " + step.location() + ", which cannot run inside "
+                            + "a transaction and so is not part of a dry run");
+                }
+                String failure = runAlone(step);
+                if (failure != null) {
+                    return result(false, failure + committedBefore(),
+                            "not run: an earlier statement run outside a transaction failed");
+                }
+                continue;
+            }
+            String failure = runTransaction(segment, dryRun);
+            if (failure != null) {
+                rollback();
+                return result(dryRun, failure + (commits.isEmpty()
+                        ? "; the transaction was rolled back, nothing changed"
+                        : "; this transaction was rolled back" + committedBefore()),
+                        "not run: an earlier statement failed and the transaction was rolled back");
+            }
+            if (dryRun) {
+                rollback();
+                continue;
+            }
+            try {
+                connection.commit();
+                commits.add(last(segment).location());
+            } catch (SQLException e) {
+                String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                return result(false, "the commit failed (SQLSTATE " + e.getSQLState() + "): " + reason
+                        + (commits.isEmpty() ? "; nothing changed" : committedBefore()),
+                        "not run: the commit failed");
+            }
         }
-        if (dryRun) {
-            rollback();
-            return result(false, true, null,
-                    "dry run: this statement cannot run inside a transaction, so it runs only after the commit");
-        }
-        try {
-            connection.commit();
-        } catch (SQLException e) {
-            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            return result(false, false, "the commit failed (SQLSTATE " + e.getSQLState() + "): " + reason
-                    + "; nothing changed", "not run: the commit failed");
-        }
-        String afterCommit = runAfterCommit();
-        return result(true, false, afterCommit == null ? null
-                : afterCommit + "; the transaction before it was committed and stays",
-                "not run: an earlier statement run after the commit failed");
+        return result(dryRun, null, null);
     }
 
     /** Returns what failed, or {@code null}. */
-    private String runTransaction() {
-        Iterator<Plan.Step> pending = plan.inTransaction().iterator();
+    private String runTransaction(Plan.Segment segment, boolean dryRun) {
+        List<Plan.Step> sent = new ArrayList<>();
+        for (Plan.Step step : segment.steps()) {
+            if (dryRun && step.statement().survivesRollback()) {
+                results[step.index()] = StatementResult.notRun(step, "dry run: its effects survive a rollback "
+                        + "(a sequence change, an advisory lock, a file or another session signalled), so a dry run "
+                        + "does not send it");
+                progress.run();
+            } else {
+                sent.add(step);
+            }
+        }
+        if (sent.isEmpty()) {
+            return null;
+        }
+        Iterator<Plan.Step> pending = sent.iterator();
         SafeOps ops = SafeOps.on(connection, policy, Settings.defaults().withOperationsPerSavepoint(statementsPerSavepoint))
                 .onOutcome(outcome -> record(pending.next(), outcome));
         try {
             connection.setAutoCommit(false);
-            for (Script script : plan.transactionScripts()) {
-                ops.run(script);
-            }
+            List<ScriptStatement> statements = sent.stream().map(Plan.Step::statement).toList();
+            ops.run(Script.of(sent.get(0).location().file(), statements));
             return null;
         } catch (SafeOpsException e) {
-            return failed(stepOf(e), e);
+            return failed(stepOf(sent, e), e);
         } catch (SQLException e) {
             return "the connection could not start a transaction: " + e.getMessage();
         } finally {
-            savepoints = ops.report().savepoints();
+            savepoints += ops.report().savepoints();
         }
     }
 
-    /** Returns what failed, or {@code null}. */
-    private String runAfterCommit() {
-        List<Plan.Step> steps = plan.afterCommit();
-        if (steps.isEmpty()) {
-            return null;
-        }
+    /** A statement that cannot run in a transaction, alone in autocommit mode. Returns what failed, or {@code null}. */
+    private String runAlone(Plan.Step step) {
         try {
             connection.setAutoCommit(true);
         } catch (SQLException e) {
-            return "the connection could not switch to autocommit for the statements that run after the commit: "
+            return "the connection could not switch to autocommit for a statement that cannot run in a transaction: "
                     + e.getMessage();
         }
-        SafeOps ops = SafeOps.on(connection, policy);
-        for (Plan.Step step : steps) {
-            try {
-                List<Outcome> outcomes = ops.run(Plan.scriptOf(step)).outcomes();
-                record(step, outcomes.get(0));
-            } catch (SafeOpsException e) {
-                String failure = failed(step, e);
-                return checkIndex(step).orElse(failure);
-            }
-            Optional<String> invalid = checkIndex(step);
-            if (invalid.isPresent()) {
-                return invalid.get();
-            }
+        try {
+            List<Outcome> outcomes = SafeOps.on(connection, policy)
+                    .run(Script.of(step.location().file(), List.of(step.statement()))).outcomes();
+            record(step, outcomes.get(0));
+            commits.add(step.location());
+            return null;
+        } catch (SafeOpsException e) {
+            return failed(step, e);
         }
-        return null;
     }
 
-    /**
-     * A concurrent index build that fails half-way leaves an invalid index, which IF NOT EXISTS then
-     * keeps without a word; so the index a CREATE INDEX names must be valid afterwards. Records the
-     * step as failed and returns why when it is not.
-     */
-    private Optional<String> checkIndex(Plan.Step step) {
-        Optional<Expectation> index = Expectation.indexCreatedBy(step.sql());
-        if (index.isEmpty()) {
-            return Optional.empty();
-        }
-        SchemaCheck.Presence presence;
-        try {
-            presence = SchemaCheck.presence(connection, index.get());
-        } catch (SQLException e) {
-            // The statement's own result stands: a connection too broken to read the catalog has failed it already.
-            return Optional.empty();
-        }
-        if (presence != SchemaCheck.Presence.INVALID) {
-            return Optional.empty();
-        }
-        StatementResult before = results[step.index()];
-        String drop = "drop it with DROP INDEX CONCURRENTLY "
-                + (index.get().schema() == null ? "" : index.get().schema() + ".") + index.get().name();
-        String message = before.status() == StatementResult.Status.FAILED
-                ? before.message() + "; the failed build left the index " + index.get().name() + " behind INVALID: "
-                        + drop + " before running again"
-                : "the index " + index.get().name() + " exists but is INVALID, left by a concurrent build that failed "
-                        + "earlier; IF NOT EXISTS (or a skip as already existing) keeps such an index although queries "
-                        + "cannot use it and a unique one enforces nothing: " + drop + " and run again";
-        results[step.index()] = StatementResult.failed(step, before.sqlState(), message);
-        return Optional.of(step.location() + ": " + message);
+    /** What stays of a run that failed after a commit. */
+    private String committedBefore() {
+        return commits.isEmpty() ? "" : "; everything up to " + commits.get(commits.size() - 1)
+                + " was committed and stays";
+    }
+
+    private static Plan.Step last(Plan.Segment segment) {
+        return segment.steps().get(segment.steps().size() - 1);
     }
 
     private void record(Plan.Step step, Outcome outcome) {
@@ -171,12 +172,11 @@ final class Execution {
     }
 
     /** The step the error belongs to, found by its location and statement (a refusal can name any step). */
-    private Plan.Step stepOf(SafeOpsException e) {
+    private static Plan.Step stepOf(List<Plan.Step> steps, SafeOpsException e) {
         if (e.statement() == null) {
             return null;
         }
-        return plan.steps().stream()
-                .filter(step -> step.location().equals(e.location()) && step.sql().equals(e.statement()))
+        return steps.stream().filter(step -> step.location().equals(e.location()) && step.sql().equals(e.statement()))
                 .findFirst().orElse(null);
     }
 
@@ -190,18 +190,20 @@ final class Execution {
 
     private void rollback() {
         try {
-            connection.rollback();
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
         } catch (SQLException e) {
             // A lost connection has rolled back already; closing it does the rest.
         }
     }
 
-    private ApplyResult result(boolean committed, boolean dryRun, String error, String notRun) {
+    private ApplyResult result(boolean dryRun, String error, String notRun) {
         List<StatementResult> all = new ArrayList<>(results.length);
         for (Plan.Step step : plan.steps()) {
             StatementResult result = results[step.index()];
             all.add(result != null ? result : StatementResult.notRun(step, notRun));
         }
-        return new ApplyResult(committed, dryRun, all, error, savepoints);
+        return new ApplyResult(!commits.isEmpty(), dryRun, all, error, savepoints, commits);
     }
 }

@@ -1,8 +1,11 @@
 package dev.safeops.cli;
 
+import dev.safeops.Plan;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.safeops.Location;
+import dev.safeops.Plan;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -26,6 +29,11 @@ final class JsonReport {
             json.writeNumberField("notRun", result.count(StatementResult.Status.NOT_RUN));
             json.writeNumberField("savepoints", result.savepoints());
             json.writeStringField("error", result.error());
+            json.writeArrayFieldStart("commits");
+            for (Location commit : result.commits()) {
+                json.writeString(commit.toString());
+            }
+            json.writeEndArray();
             json.writeArrayFieldStart("statements");
             for (StatementResult statement : result.statements()) {
                 Plan.Step step = statement.step();

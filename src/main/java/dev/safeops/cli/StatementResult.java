@@ -1,6 +1,7 @@
 package dev.safeops.cli;
 
 import dev.safeops.Outcome;
+import dev.safeops.Plan;
 
 /**
  * What became of one statement of an {@code apply} run.
@@ -8,7 +9,8 @@ import dev.safeops.Outcome;
  * @param step     the statement and its place in the plan
  * @param status   what happened to it
  * @param sqlState the SQLSTATE of a skip or failure, otherwise {@code null}
- * @param message  why it was skipped, failed or not run, otherwise {@code null}
+ * @param message  why it was skipped, failed or not run, what was repaired before it was applied,
+ *                 otherwise {@code null}
  */
 record StatementResult(Plan.Step step, Status status, String sqlState, String message) {
 
@@ -25,7 +27,7 @@ record StatementResult(Plan.Step step, Status status, String sqlState, String me
 
     static StatementResult of(Plan.Step step, Outcome outcome) {
         return outcome.isApplied()
-                ? new StatementResult(step, Status.APPLIED, null, null)
+                ? new StatementResult(step, Status.APPLIED, null, outcome.reason())
                 : new StatementResult(step, Status.SKIPPED, outcome.sqlState(), outcome.reason());
     }
 

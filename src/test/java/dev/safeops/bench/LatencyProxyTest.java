@@ -81,6 +81,23 @@ class LatencyProxyTest {
     }
 
     @Test
+    void countsTheBytesClientsSendAndNotTheAnswers() throws Exception {
+        try (LatencyProxy proxy = proxy(Duration.ZERO); Socket socket = new Socket("127.0.0.1", proxy.port())) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+
+            out.writeInt(8);
+            out.writeInt(SSL_REQUEST_CODE);
+            out.flush();
+            assertThat(in.readByte()).isEqualTo((byte) 'N');
+
+            assertThat(proxy.bytesSent()).isEqualTo(8);
+            proxy.reset();
+            assertThat(proxy.bytesSent()).isZero();
+        }
+    }
+
+    @Test
     void forwardsLargeValuesIntactInBothDirections() throws Exception {
         byte[] random = new byte[3 * 1024 * 1024];
         new Random(42).nextBytes(random);

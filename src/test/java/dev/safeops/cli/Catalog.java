@@ -34,7 +34,7 @@ final class Catalog {
         }
     }
 
-    private static String value(TestDatabase db, String sql, String... parameters) throws SQLException {
+    static String value(TestDatabase db, String sql, String... parameters) throws SQLException {
         try (Connection connection = db.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setString(i + 1, parameters[i]);
