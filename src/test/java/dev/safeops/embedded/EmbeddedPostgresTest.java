@@ -120,7 +120,7 @@ class EmbeddedPostgresTest {
         assertThatThrownBy(() -> EmbeddedPostgres.start(jar))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(jar.toString())
-                .hasMessageContaining(EmbeddedPostgres.ARCHIVE);
+                .hasMessageContaining(BinariesPlatform.current().archive());
     }
 
     @Test
