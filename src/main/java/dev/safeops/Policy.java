@@ -87,6 +87,14 @@ public final class Policy {
         return optionalTables;
     }
 
+    /**
+     * Whether a table of this schema and name matches one of the {@linkplain #withOptionalTables optional-table
+     * patterns}, by the same rules the policy applies to statements.
+     */
+    public boolean isOptionalTable(String schema, String table) {
+        return isOptional(new QualifiedName(schema, table));
+    }
+
     boolean allows(Tolerance tolerance) {
         return allowed.contains(tolerance);
     }

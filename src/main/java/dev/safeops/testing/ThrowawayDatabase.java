@@ -37,7 +37,10 @@ final class ThrowawayDatabase implements AutoCloseable {
                     terminate.execute();
                 }
             }
-            statement.execute("CREATE DATABASE " + quote(name) + " TEMPLATE " + quote(template));
+            // From 15 on, the default strategy writes the copy block by block to the WAL: seconds, where a file copy
+            // (the only strategy before 15) takes a fraction of one for a small database.
+            statement.execute("CREATE DATABASE " + quote(name) + " TEMPLATE " + quote(template)
+                    + (server.majorVersion() >= 15 ? " STRATEGY FILE_COPY" : ""));
         }
         return new ThrowawayDatabase(server, name);
     }
