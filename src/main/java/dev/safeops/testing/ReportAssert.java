@@ -20,21 +20,13 @@ public final class ReportAssert extends AbstractAssert<ReportAssert, Report> {
     /** Verifies that exactly this many operations were applied. */
     public ReportAssert applied(int expected) {
         isNotNull();
-        if (actual.applied() != expected) {
-            failWithMessage("%s", "Expecting " + count(expected, "applied operation") + ", but the report has "
-                    + actual.applied() + ": " + shown());
-        }
-        return this;
+        return hasCount(expected, actual.applied(), "applied operation");
     }
 
     /** Verifies that exactly this many operations were skipped. */
     public ReportAssert skipped(int expected) {
         isNotNull();
-        if (actual.skipped() != expected) {
-            failWithMessage("%s", "Expecting " + count(expected, "skipped operation") + ", but the report has "
-                    + actual.skipped() + ": " + shown());
-        }
-        return this;
+        return hasCount(expected, actual.skipped(), "skipped operation");
     }
 
     /** Verifies that every skip has one of these SQLSTATEs (a report without skips passes). */
@@ -47,6 +39,14 @@ public final class ReportAssert extends AbstractAssert<ReportAssert, Report> {
             failWithMessage("%s", "Expecting only skips with SQLSTATE " + String.join(" or ", sqlStates)
                     + ", but " + count(others.size(), "skip") + " had another:" + lines(others)
                     + "\nReport: " + actual.summary());
+        }
+        return this;
+    }
+
+    private ReportAssert hasCount(int expected, int counted, String noun) {
+        if (counted != expected) {
+            failWithMessage("%s", "Expecting " + count(expected, noun) + ", but the report has " + counted + ": "
+                    + shown());
         }
         return this;
     }
