@@ -34,8 +34,8 @@ import javax.sql.DataSource;
  * nothing new the second time. In the {@code already migrated} state the first run must change nothing either,
  * so the schema after a repeated run equals the schema after one run. Data is not compared.
  *
- * <p>The migration is any {@link Migration}: SQL files or typed operations with safe-ops, or a tool such as Flyway
- * plugged in through the data source. Instances are immutable; each {@code with…} method returns a new check.
+ * <p>The migration is any {@link Migration}: SQL files or typed operations with safe-ops, Flyway
+ * ({@link FlywayMigration}), or another tool plugged in through the data source. Instances are immutable; each {@code with…} method returns a new check.
  */
 public final class DriftCheck {
 

@@ -11,10 +11,8 @@ import javax.sql.DataSource;
 
 /**
  * Something that changes a database's schema, run by {@link TestDatabase} before a class's tests and by
- * {@link DriftCheck} on each starting state. Any tool plugs in through the data source, for example Flyway:
- * <pre>{@code
- * Migration flyway = dataSource -> Flyway.configure().dataSource(dataSource).locations("db/migration").load().migrate();
- * }</pre>
+ * {@link DriftCheck} on each starting state: SQL files ({@link #scripts}) or typed operations ({@link #safeOps})
+ * with safe-ops, Flyway ({@link FlywayMigration}), or any tool through the data source, for example Liquibase.
  *
  * <p>A migration must leave no connection open: a database is copied from it only when nobody is connected.
  */
