@@ -100,16 +100,6 @@ public final class TestPostgres {
     }
 
     /**
-     * The major version asked for by {@code -Dsafeops.postgres.major} or {@code SAFEOPS_POSTGRES_MAJOR}, 18 if
-     * neither.
-     *
-     * @throws IllegalArgumentException if the value is not a supported major version
-     */
-    public static int requestedMajor() {
-        return configuredMajor().orElse(NEWEST_MAJOR);
-    }
-
-    /**
      * An embedded server of the given major version, started on first request and stopped when the JVM exits,
      * for tests that need that version whatever the default server is. Do not close it: other tests may share it.
      *
