@@ -29,7 +29,8 @@ final class TemplateDatabases {
         if (existing != null) {
             return existing;
         }
-        String name = "safeops_template_" + counter.incrementAndGet();
+        // The pid keeps two test runs on one long-lived server from dropping each other's templates.
+        String name = "safeops_template_" + ProcessHandle.current().pid() + "_" + counter.incrementAndGet();
         // template0, not template1: whatever a long-lived server added to template1 must not leak in.
         ThrowawayDatabase template = ThrowawayDatabase.copy(server, "template0", name);
         try {
@@ -43,6 +44,10 @@ final class TemplateDatabases {
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+        if (server.givenByUrl()) {
+            // A server of the test run's own dies with it; one that outlives the run must not keep templates.
+            TestPostgres.stopAtExit(template);
         }
         templates.put(key, name);
         return name;

@@ -338,7 +338,8 @@ public final class TestPostgres {
         return major;
     }
 
-    private static synchronized void stopAtExit(AutoCloseable resource) {
+    /** Closes the resource when the JVM exits, after what was registered later: a server goes last. */
+    static synchronized void stopAtExit(AutoCloseable resource) {
         toStopAtExit.push(resource);
         if (!shutdownHookAdded) {
             shutdownHookAdded = true;
