@@ -97,6 +97,15 @@ public final class Policy {
         return optionalTables;
     }
 
+    /**
+     * Whether a table of this schema and name matches one of the {@linkplain #withOptionalTables optional-table
+     * patterns}, by the same rules the policy applies to statements.
+     */
+    public boolean isOptionalTable(String schema, String table) {
+        // With the schema known, a matching pattern's condition is "true" and nothing is left to the server.
+        return optionalCondition(new QualifiedName(Objects.requireNonNull(schema, "schema"), table)).isPresent();
+    }
+
     boolean allows(Tolerance tolerance) {
         return allowed.contains(tolerance);
     }

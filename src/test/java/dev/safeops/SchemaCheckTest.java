@@ -54,6 +54,29 @@ class SchemaCheckTest {
     }
 
     @Test
+    void aLookupFindsTheNameInEverySchemaAndSaysWhichAreOnTheSearchPath() throws SQLException {
+        try (Connection connection = db.connect()) {
+            SchemaCheck.Lookup lookup = SchemaCheck.lookup(connection, Expectation.parse("table secret_table"));
+
+            assertThat(lookup.presence()).isEqualTo(SchemaCheck.Presence.MISSING);
+            assertThat(lookup.matching()).isEmpty();
+            assertThat(lookup.found()).containsExactly(new SchemaCheck.Found("hidden", "secret_table", false, "table",
+                    true, true, null, null, java.util.List.of()));
+        }
+    }
+
+    @Test
+    void aLookupOfAColumnGivesTheTablesColumnsWithTypeAndNullability() throws SQLException {
+        try (Connection connection = db.connect()) {
+            SchemaCheck.Lookup lookup = SchemaCheck.lookup(connection, Expectation.parse("column users_view.nothing"));
+
+            assertThat(lookup.presence()).isEqualTo(SchemaCheck.Presence.MISSING);
+            assertThat(lookup.found()).containsExactly(new SchemaCheck.Found("public", "id", true, "view", false, true,
+                    "integer", false, java.util.List.of()));
+        }
+    }
+
+    @Test
     void changesNothingAndWorksOnAReadOnlyConnection() throws SQLException {
         try (Connection connection = db.connect()) {
             connection.setReadOnly(true);

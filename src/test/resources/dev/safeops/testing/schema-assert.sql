@@ -1,0 +1,10 @@
+CREATE SCHEMA archive;
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, age integer, nickname varchar(20));
+CREATE TABLE archive.users_archive (id bigint);
+CREATE TABLE "Mixed" (id int);
+CREATE VIEW user_emails AS SELECT id, email FROM users;
+CREATE INDEX idx_users_email ON users (email);
+ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age >= 0);
+CREATE TYPE mood AS ENUM ('happy', 'sad');
+CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+CREATE FUNCTION touch(integer) RETURNS integer LANGUAGE sql AS 'SELECT $1';
