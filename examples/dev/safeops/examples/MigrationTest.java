@@ -24,6 +24,7 @@ class MigrationTest {
     static final Path MIGRATION = Path.of("examples/db/V2__passwords_and_archiving.sql");
     static final Policy POLICY = Policy.defaults().withOptionalTables("pipeline_*");
 
+    // README:begin
     @RegisterExtension
     static final TestDatabase db = new TestDatabase().withScripts(CORE, PIPELINE_MODULE);
 
@@ -62,4 +63,5 @@ class MigrationTest {
                 .withOptionalModulesAbsent("pipeline_*")
                 .assertSurvives(db);
     }
+    // README:end
 }
