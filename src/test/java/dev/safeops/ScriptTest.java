@@ -41,84 +41,84 @@ class ScriptTest {
     class Splitting {
 
         @Test
-        void statements_are_split_at_semicolons() {
+        void statementsAreSplitAtSemicolons() {
             assertThat(sqls("select 1; select 2;")).containsExactly("select 1", "select 2");
         }
 
         @Test
-        void a_semicolon_inside_a_string_does_not_split() {
+        void aSemicolonInsideAStringDoesNotSplit() {
             assertThat(sqls("select 'a;b'; select 2;")).containsExactly("select 'a;b'", "select 2");
         }
 
         @Test
-        void a_backslash_escaped_quote_in_an_escape_string_does_not_end_it() {
+        void aBackslashEscapedQuoteInAnEscapeStringDoesNotEndIt() {
             assertThat(sqls("select E'\\';'; select 2;")).containsExactly("select E'\\';'", "select 2");
         }
 
         @Test
-        void a_backslash_before_the_quote_of_a_plain_string_does_not_escape_it() {
+        void aBackslashBeforeTheQuoteOfAPlainStringDoesNotEscapeIt() {
             assertThat(sqls("select 'C:\\'; select 2;")).containsExactly("select 'C:\\'", "select 2");
         }
 
         @Test
-        void a_semicolon_inside_a_quoted_identifier_does_not_split() {
+        void aSemicolonInsideAQuotedIdentifierDoesNotSplit() {
             assertThat(sqls("select \"semi;colon\" from t; select 2"))
                     .containsExactly("select \"semi;colon\" from t", "select 2");
         }
 
         @Test
-        void a_semicolon_inside_a_dollar_quote_does_not_split() {
+        void aSemicolonInsideADollarQuoteDoesNotSplit() {
             assertThat(sqls("select $$a;b$$; select 2")).containsExactly("select $$a;b$$", "select 2");
         }
 
         @Test
-        void a_different_tag_inside_a_tagged_dollar_quote_does_not_end_it() {
+        void aDifferentTagInsideATaggedDollarQuoteDoesNotEndIt() {
             assertThat(sqls("select $fn$ x $$ ; $$ y $fn$; select 2"))
                     .containsExactly("select $fn$ x $$ ; $$ y $fn$", "select 2");
         }
 
         @Test
-        void positional_parameters_are_not_dollar_quotes() {
+        void positionalParametersAreNotDollarQuotes() {
             assertThat(sqls("select $1; select $2, 'x;y';")).containsExactly("select $1", "select $2, 'x;y'");
         }
 
         @Test
-        void a_dollar_inside_an_identifier_is_not_a_dollar_quote() {
+        void aDollarInsideAnIdentifierIsNotADollarQuote() {
             assertThat(sqls("select a$b from t; select 1 as x$$; select 2"))
                     .containsExactly("select a$b from t", "select 1 as x$$", "select 2");
         }
 
         @Test
-        void a_semicolon_inside_a_line_comment_does_not_split() {
+        void aSemicolonInsideALineCommentDoesNotSplit() {
             assertThat(sqls("select 1 -- not here; nor here;\n+ 1; select 2"))
                     .containsExactly("select 1 -- not here; nor here;\n+ 1", "select 2");
         }
 
         @Test
-        void a_semicolon_inside_a_nested_block_comment_does_not_split() {
+        void aSemicolonInsideANestedBlockCommentDoesNotSplit() {
             assertThat(sqls("select 1 /* a /* ; */ still ; */ + 1; select 2"))
                     .containsExactly("select 1 /* a /* ; */ still ; */ + 1", "select 2");
         }
 
         @Test
-        void a_semicolon_inside_parentheses_does_not_split_as_in_psql() {
+        void aSemicolonInsideParenthesesDoesNotSplitAsInPsql() {
             assertThat(sqls("select (1;\n2); select 3")).containsExactly("select (1;\n2)", "select 3");
         }
 
         @Test
-        void a_do_block_is_one_statement() {
+        void aDoBlockIsOneStatement() {
             String doBlock = "DO $$\nBEGIN\n  RAISE NOTICE 'x;y';\n  PERFORM 1;\nEND\n$$";
             assertThat(sqls(doBlock + ";\nselect 2;")).containsExactly(doBlock, "select 2");
         }
 
         @Test
-        void a_do_block_with_a_tag_and_language_is_one_statement() {
+        void aDoBlockWithATagAndLanguageIsOneStatement() {
             String doBlock = "DO LANGUAGE plpgsql $body$ BEGIN PERFORM 1; END $body$";
             assertThat(sqls(doBlock + "; select 2")).containsExactly(doBlock, "select 2");
         }
 
         @Test
-        void a_plpgsql_function_body_is_one_statement() {
+        void aPlpgsqlFunctionBodyIsOneStatement() {
             String function = """
                     CREATE OR REPLACE FUNCTION touch() RETURNS trigger
                         LANGUAGE plpgsql
@@ -133,7 +133,7 @@ class ScriptTest {
         }
 
         @Test
-        void a_sql_standard_function_body_is_one_statement_as_in_psql() {
+        void aSqlStandardFunctionBodyIsOneStatementAsInPsql() {
             String function = """
                     CREATE FUNCTION f() RETURNS int LANGUAGE sql
                     BEGIN ATOMIC
@@ -144,62 +144,62 @@ class ScriptTest {
         }
 
         @Test
-        void a_sql_standard_procedure_body_with_or_replace_is_one_statement() {
+        void aSqlStandardProcedureBodyWithOrReplaceIsOneStatement() {
             assertThat(sqls("create or replace procedure p() begin atomic select 1; end; select 2"))
                     .containsExactly("create or replace procedure p() begin atomic select 1; end", "select 2");
         }
 
         @Test
-        void begin_and_end_outside_a_function_definition_do_not_affect_splitting() {
+        void beginAndEndOutsideAFunctionDefinitionDoNotAffectSplitting() {
             assertThat(sqls("BEGIN; select 1; END;")).containsExactly("BEGIN", "select 1", "END");
         }
 
         @Test
-        void a_case_expression_in_a_sql_function_without_begin_does_not_affect_splitting() {
+        void aCaseExpressionInASqlFunctionWithoutBeginDoesNotAffectSplitting() {
             assertThat(sqls("CREATE FUNCTION f() RETURNS int LANGUAGE sql RETURN CASE WHEN true THEN 1 END; select 2"))
                     .containsExactly("CREATE FUNCTION f() RETURNS int LANGUAGE sql RETURN CASE WHEN true THEN 1 END",
                             "select 2");
         }
 
         @Test
-        void a_last_statement_without_a_semicolon_counts() {
+        void aLastStatementWithoutASemicolonCounts() {
             assertThat(sqls("select 1;\nselect 2\n")).containsExactly("select 1", "select 2");
         }
 
         @Test
-        void empty_statements_are_dropped() {
+        void emptyStatementsAreDropped() {
             assertThat(sqls(";;select 1;;; ;\n;select 2;;")).containsExactly("select 1", "select 2");
         }
 
         @Test
-        void statement_indexes_count_only_real_statements() {
+        void statementIndexesCountOnlyRealStatements() {
             assertThat(Script.parse("test.sql", "select 1;;select 2;").statements())
                     .extracting(ScriptStatement::index).containsExactly(0, 1);
         }
 
         @Test
-        void leading_comments_and_whitespace_are_not_part_of_the_statement() {
+        void leadingCommentsAndWhitespaceAreNotPartOfTheStatement() {
             assertThat(sqls("-- header\n/* block */\n  select 1;")).containsExactly("select 1");
         }
 
         @Test
-        void comments_inside_a_statement_are_kept_verbatim() {
+        void commentsInsideAStatementAreKeptVerbatim() {
             assertThat(sqls("select 1, -- first\n  /* second */ 2;"))
                     .containsExactly("select 1, -- first\n  /* second */ 2");
         }
 
         @Test
-        void a_comment_after_the_last_token_is_not_part_of_the_statement() {
+        void aCommentAfterTheLastTokenIsNotPartOfTheStatement() {
             assertThat(sqls("select 1 -- trailing\n; select 2 /* trailing */")).containsExactly("select 1", "select 2");
         }
 
         @Test
-        void crlf_line_endings_are_kept_inside_statements() {
+        void crlfLineEndingsAreKeptInsideStatements() {
             assertThat(sqls("select\r\n1;\r\nselect 2;\r\n")).containsExactly("select\r\n1", "select 2");
         }
 
         @Test
-        void a_byte_order_mark_at_the_start_is_ignored() {
+        void aByteOrderMarkAtTheStartIsIgnored() {
             assertThat(sqls("\uFEFFselect 1;")).containsExactly("select 1");
         }
     }
@@ -208,37 +208,37 @@ class ScriptTest {
     class Locations {
 
         @Test
-        void a_statement_is_located_at_the_line_of_its_first_token() {
+        void aStatementIsLocatedAtTheLineOfItsFirstToken() {
             assertThat(lines("\n\n  -- comment\n  select\n 1;")).containsExactly(4);
         }
 
         @Test
-        void lines_after_a_multi_line_string_are_right() {
+        void linesAfterAMultiLineStringAreRight() {
             assertThat(lines("select 'a\nb\nc';\nselect 2;")).containsExactly(1, 4);
         }
 
         @Test
-        void lines_after_a_multi_line_dollar_quote_are_right() {
+        void linesAfterAMultiLineDollarQuoteAreRight() {
             assertThat(lines("DO $$\nBEGIN\nEND\n$$;\n\nselect 2;")).containsExactly(1, 6);
         }
 
         @Test
-        void lines_after_a_multi_line_comment_are_right() {
+        void linesAfterAMultiLineCommentAreRight() {
             assertThat(lines("/*\n * header\n */\nselect 1; /* a\nb */ select 2;")).containsExactly(4, 5);
         }
 
         @Test
-        void lines_with_crlf_endings_are_right() {
+        void linesWithCrlfEndingsAreRight() {
             assertThat(lines("select 1;\r\n\r\nselect\r\n 2;\r\nselect 3;")).containsExactly(1, 3, 5);
         }
 
         @Test
-        void a_byte_order_mark_does_not_shift_lines() {
+        void aByteOrderMarkDoesNotShiftLines() {
             assertThat(lines("\uFEFFselect 1;\nselect 2;")).containsExactly(1, 2);
         }
 
         @Test
-        void a_location_names_the_script() {
+        void aLocationNamesTheScript() {
             ScriptStatement statement = Script.parse("V2__users.sql", "\nselect 1;").statements().get(0);
             assertThat(statement.location()).isEqualTo(new Location("V2__users.sql", 2));
             assertThat(statement.location()).hasToString("V2__users.sql:2");
@@ -249,114 +249,114 @@ class ScriptTest {
     class Rejections {
 
         @Test
-        void an_unterminated_string_is_rejected_with_file_and_starting_line() {
+        void anUnterminatedStringIsRejectedWithFileAndStartingLine() {
             assertRejected("select 1;\nselect 'oops;\nselect 2;")
                     .hasMessage("test.sql:2: unterminated string literal starting at line 2");
         }
 
         @Test
-        void an_unterminated_quoted_identifier_is_rejected_with_file_and_starting_line() {
+        void anUnterminatedQuotedIdentifierIsRejectedWithFileAndStartingLine() {
             assertRejected("select 1;\n\nselect \"oops;")
                     .hasMessage("test.sql:3: unterminated quoted identifier starting at line 3");
         }
 
         @Test
-        void an_unterminated_dollar_quote_is_rejected_with_file_tag_and_starting_line() {
+        void anUnterminatedDollarQuoteIsRejectedWithFileTagAndStartingLine() {
             assertRejected("select 1;\nCREATE FUNCTION f() RETURNS void AS $body$\nBEGIN END;\n$$;")
                     .hasMessage("test.sql:2: unterminated dollar-quoted string $body$ starting at line 2");
         }
 
         @Test
-        void the_restrict_lines_of_recent_pg_dump_output_are_skipped() {
+        void theRestrictLinesOfRecentPgDumpOutputAreSkipped() {
             Script script = Script.parse("dump.sql", "\\restrict AbC123\nSET x = 1;\n\\unrestrict AbC123\n");
             assertThat(script.statements()).extracting(ScriptStatement::sql).containsExactly("SET x = 1");
         }
 
         @Test
-        void a_restrict_line_inside_a_statement_is_still_rejected() {
+        void aRestrictLineInsideAStatementIsStillRejected() {
             assertRejected("select\n\\restrict AbC123\n1;").hasMessageContaining("meta-command \\restrict");
         }
 
         @Test
-        void an_unterminated_block_comment_is_rejected_with_file_and_starting_line() {
+        void anUnterminatedBlockCommentIsRejectedWithFileAndStartingLine() {
             assertRejected("select 1;\n/* a /* b */\nselect 2;")
                     .hasMessage("test.sql:2: unterminated block comment starting at line 2");
         }
 
         @Test
-        void a_psql_connect_command_is_rejected() {
+        void aPsqlConnectCommandIsRejected() {
             assertRejected("select 1;\n\\connect other_db\nselect 2;")
                     .hasMessage("test.sql:2: psql meta-command \\connect is not supported by safe-ops (line 2)");
         }
 
         @Test
-        void a_psql_set_command_is_rejected() {
+        void aPsqlSetCommandIsRejected() {
             assertRejected("\\set x 1\nselect :x;")
                     .hasMessage("test.sql:1: psql meta-command \\set is not supported by safe-ops (line 1)");
         }
 
         @Test
-        void a_psql_include_command_is_rejected() {
+        void aPsqlIncludeCommandIsRejected() {
             assertRejected("select 1;\n\n\\i other.sql")
                     .hasMessage("test.sql:3: psql meta-command \\i is not supported by safe-ops (line 3)");
         }
 
         @Test
-        void a_psql_end_of_data_marker_is_rejected() {
+        void aPsqlEndOfDataMarkerIsRejected() {
             assertRejected("select 1;\n\\.\n")
                     .hasMessage("test.sql:2: psql meta-command \\. is not supported by safe-ops (line 2)");
         }
 
         @Test
-        void a_psql_command_after_sql_on_the_same_line_is_rejected() {
+        void aPsqlCommandAfterSqlOnTheSameLineIsRejected() {
             assertRejected("select 1 \\gset\n")
                     .hasMessage("test.sql:1: psql meta-command \\gset is not supported by safe-ops (line 1)");
         }
 
         @Test
-        void a_backslash_inside_strings_dollar_quotes_and_comments_is_accepted() {
+        void aBackslashInsideStringsDollarQuotesAndCommentsIsAccepted() {
             assertThat(sqls("select '\\connect', E'\\\\n', $$\\i x$$ /* \\set */ -- \\.\n;"))
                     .containsExactly("select '\\connect', E'\\\\n', $$\\i x$$");
         }
 
         @Test
-        void copy_from_stdin_is_rejected() {
+        void copyFromStdinIsRejected() {
             assertRejected("select 1;\nCOPY t FROM STDIN;\n1\t2\n\\.\n")
                     .hasMessage("test.sql:2: COPY … FROM STDIN reads inline data, which safe-ops does not run; "
                             + "load data with a separate tool");
         }
 
         @Test
-        void copy_from_stdin_is_rejected_in_lower_case_with_columns_and_options() {
+        void copyFromStdinIsRejectedInLowerCaseWithColumnsAndOptions() {
             assertRejected("copy public.t (a, b) from stdin with (format csv);")
                     .hasMessageStartingWith("test.sql:1: COPY … FROM STDIN reads inline data");
         }
 
         @Test
-        void copy_from_stdin_is_rejected_before_its_inline_data_is_read() {
+        void copyFromStdinIsRejectedBeforeItsInlineDataIsRead() {
             // the data line has an unbalanced quote; the COPY is the first problem
             assertRejected("COPY t FROM stdin;\nit's data\n\\.\n")
                     .hasMessageStartingWith("test.sql:1: COPY … FROM STDIN");
         }
 
         @Test
-        void copy_to_stdout_is_an_ordinary_statement() {
+        void copyToStdoutIsAnOrdinaryStatement() {
             assertThat(sqls("COPY t TO STDOUT;")).containsExactly("COPY t TO STDOUT");
         }
 
         @Test
-        void copy_from_a_file_is_an_ordinary_statement() {
+        void copyFromAFileIsAnOrdinaryStatement() {
             assertThat(sqls("COPY t FROM '/tmp/stdin.csv';")).containsExactly("COPY t FROM '/tmp/stdin.csv'");
         }
 
         @Test
-        void copy_of_a_query_reading_a_table_named_stdin_is_an_ordinary_statement() {
+        void copyOfAQueryReadingATableNamedStdinIsAnOrdinaryStatement() {
             assertThat(sqls("COPY (SELECT * FROM stdin) TO STDOUT;"))
                     .containsExactly("COPY (SELECT * FROM stdin) TO STDOUT");
         }
 
         @Test
-        void turning_standard_conforming_strings_off_is_rejected() {
+        void turningStandardConformingStringsOffIsRejected() {
             assertRejected("select 1;\nSET standard_conforming_strings = off;")
                     .hasMessageStartingWith("test.sql:2: SET standard_conforming_strings = off is not supported");
         }
@@ -364,57 +364,57 @@ class ScriptTest {
         @ParameterizedTest(name = "{0} is rejected")
         @ValueSource(strings = {"SET standard_conforming_strings TO 'off'", "set session standard_conforming_strings = false",
             "SET LOCAL standard_conforming_strings = 0", "SET standard_conforming_strings = no"})
-        void every_spelling_of_turning_standard_conforming_strings_off_is_rejected(String sql) {
+        void everySpellingOfTurningStandardConformingStringsOffIsRejected(String sql) {
             assertRejected(sql).hasMessageContaining("standard_conforming_strings = off is not supported");
         }
 
         @Test
-        void turning_standard_conforming_strings_on_is_accepted() {
+        void turningStandardConformingStringsOnIsAccepted() {
             assertThat(sqls("SET standard_conforming_strings = on;")).hasSize(1);
         }
 
         @Test
-        void a_parenthesis_left_open_at_the_end_is_rejected() {
+        void aParenthesisLeftOpenAtTheEndIsRejected() {
             assertRejected("select 1;\nselect (1;\nselect 2;")
                     .hasMessage("test.sql:2: parenthesis opened at line 2 is never closed, "
                             + "so the rest of the script would run as one statement");
         }
 
         @Test
-        void a_begin_atomic_without_end_is_rejected() {
+        void aBeginAtomicWithoutEndIsRejected() {
             assertRejected("CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\nSELECT 1;\nselect 2;")
                     .hasMessage("test.sql:2: BEGIN at line 2 has no matching END, "
                             + "so the rest of the script would run as one statement");
         }
 
         @Test
-        void a_number_with_trailing_junk_is_rejected() {
+        void aNumberWithTrailingJunkIsRejected() {
             assertRejected("select 1;\nselect 1e5$$;$$;")
                     .hasMessage("test.sql:2: trailing junk after numeric literal \"1e5$$\" at line 2");
         }
 
         @Test
-        void a_nul_character_is_rejected_as_binary() {
+        void aNulCharacterIsRejectedAsBinary() {
             assertRejected("select 1;\nselect\0 2;").hasMessageStartingWith("test.sql:2: binary file");
         }
 
         @Test
-        void an_empty_script_is_rejected() {
+        void anEmptyScriptIsRejected() {
             assertRejected("").hasMessage("test.sql:1: no SQL statements in test.sql");
         }
 
         @Test
-        void a_script_of_whitespace_and_comments_is_rejected() {
+        void aScriptOfWhitespaceAndCommentsIsRejected() {
             assertRejected("\n  -- nothing\n/* here */\n").hasMessage("test.sql:1: no SQL statements in test.sql");
         }
 
         @Test
-        void a_script_of_only_empty_statements_is_rejected() {
+        void aScriptOfOnlyEmptyStatementsIsRejected() {
             assertRejected(" ; ;;\n").hasMessage("test.sql:1: no SQL statements in test.sql");
         }
 
         @Test
-        void the_exception_carries_the_location() {
+        void theExceptionCarriesTheLocation() {
             assertThatThrownBy(() -> Script.parse("x.sql", "select 1;\n\\q"))
                     .isInstanceOfSatisfying(InvalidScriptException.class,
                             e -> assertThat(e.location()).isEqualTo(new Location("x.sql", 2)));
@@ -428,7 +428,7 @@ class ScriptTest {
         Path dir;
 
         @Test
-        void a_utf8_file_is_read_and_named_by_its_path() throws IOException {
+        void aUtf8FileIsReadAndNamedByItsPath() throws IOException {
             Path file = Files.writeString(dir.resolve("V1.sql"), "CREATE DOMAIN \"bıgınt\" AS bigint;\nselect 'é';");
             Script script = Script.read(file);
             assertThat(script.name()).isEqualTo(file.toString());
@@ -437,14 +437,14 @@ class ScriptTest {
         }
 
         @Test
-        void a_utf8_byte_order_mark_is_stripped() throws IOException {
+        void aUtf8ByteOrderMarkIsStripped() throws IOException {
             Path file = dir.resolve("bom.sql");
             Files.write(file, concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "select 1;".getBytes(StandardCharsets.UTF_8)));
             assertThat(Script.read(file).statements().get(0).sql()).isEqualTo("select 1");
         }
 
         @Test
-        void invalid_utf8_is_rejected_with_its_line() throws IOException {
+        void invalidUtf8IsRejectedWithItsLine() throws IOException {
             Path file = dir.resolve("latin1.sql");
             Files.write(file, "select 1;\nselect 'caf\u00e9';\n".getBytes(StandardCharsets.ISO_8859_1));
             assertThatThrownBy(() -> Script.read(file))
@@ -453,7 +453,7 @@ class ScriptTest {
         }
 
         @Test
-        void a_file_with_a_nul_byte_is_rejected_as_binary() throws IOException {
+        void aFileWithANulByteIsRejectedAsBinary() throws IOException {
             Path file = dir.resolve("dump.sql");
             Files.write(file, "select 1;\nselect 2;\0\0".getBytes(StandardCharsets.UTF_8));
             assertThatThrownBy(() -> Script.read(file))
@@ -462,7 +462,7 @@ class ScriptTest {
         }
 
         @Test
-        void a_binary_file_that_is_also_invalid_utf8_is_rejected_as_binary() throws IOException {
+        void aBinaryFileThatIsAlsoInvalidUtf8IsRejectedAsBinary() throws IOException {
             Path file = dir.resolve("dump.sql.gz");
             Files.write(file, new byte[] {0x1f, (byte) 0x8b, 0x08, 0x00, 0x00});
             assertThatThrownBy(() -> Script.read(file))
@@ -471,7 +471,7 @@ class ScriptTest {
         }
 
         @Test
-        void a_missing_file_is_rejected_naming_the_file_and_the_reason() {
+        void aMissingFileIsRejectedNamingTheFileAndTheReason() {
             Path file = dir.resolve("missing.sql");
             assertThatThrownBy(() -> Script.read(file))
                     .isInstanceOf(InvalidScriptException.class)
@@ -479,7 +479,7 @@ class ScriptTest {
         }
 
         @Test
-        void a_directory_is_rejected_naming_the_file_and_the_reason() {
+        void aDirectoryIsRejectedNamingTheFileAndTheReason() {
             assertThatThrownBy(() -> Script.read(dir))
                     .isInstanceOf(InvalidScriptException.class)
                     .hasMessageStartingWith(dir + ":1: cannot read " + dir + ": ")
@@ -488,7 +488,7 @@ class ScriptTest {
         }
 
         @Test
-        void an_empty_file_is_rejected() throws IOException {
+        void anEmptyFileIsRejected() throws IOException {
             Path file = Files.writeString(dir.resolve("empty.sql"), "");
             assertThatThrownBy(() -> Script.read(file))
                     .isInstanceOf(InvalidScriptException.class)
@@ -545,7 +545,7 @@ class ScriptTest {
             "COMMIT PREPARED 'tx1'",
             "ROLLBACK PREPARED 'tx1'",
         })
-        void is_true_for(String sql) {
+        void isTrueFor(String sql) {
             assertThat(forbidden(sql)).isTrue();
         }
 
@@ -581,35 +581,35 @@ class ScriptTest {
             "SELECT 'VACUUM'",
             "SELECT 'CREATE INDEX CONCURRENTLY x ON t(c)'",
         })
-        void is_false_for(String sql) {
+        void isFalseFor(String sql) {
             assertThat(forbidden(sql)).isFalse();
         }
 
         @Test
-        void a_comment_containing_concurrently_does_not_count() {
+        void aCommentContainingConcurrentlyDoesNotCount() {
             assertThat(forbidden("CREATE INDEX /* CONCURRENTLY */ t_c ON t(c)")).isFalse();
             assertThat(forbidden("CREATE INDEX -- CONCURRENTLY\n t_c ON t(c)")).isFalse();
         }
 
         @Test
-        void keywords_are_compared_case_insensitively() {
+        void keywordsAreComparedCaseInsensitively() {
             assertThat(forbidden("Create Index Concurrently t_c On t(c)")).isTrue();
         }
 
         @Test
-        void a_comment_before_the_keyword_does_not_hide_it() {
+        void aCommentBeforeTheKeywordDoesNotHideIt() {
             assertThat(forbidden("CREATE INDEX /* online */ CONCURRENTLY t_c ON t(c)")).isTrue();
         }
 
         @Test
-        void statements_read_from_a_script_answer_too() {
+        void statementsReadFromAScriptAnswerToo() {
             Script script = Script.parse("test.sql", "CREATE TABLE t(c int);\nCREATE INDEX CONCURRENTLY t_c ON t(c);");
             assertThat(script.statements()).extracting(ScriptStatement::forbiddenInTransaction)
                     .containsExactly(false, true);
         }
 
         @Test
-        void transaction_control_statements_are_recognised() {
+        void transactionControlStatementsAreRecognised() {
             Script script = Script.parse("test.sql",
                     "BEGIN; START /* now */ TRANSACTION; COMMIT; ROLLBACK; SAVEPOINT a; CREATE TABLE begin_(c int)");
             assertThat(script.statements()).extracting(ScriptStatement::transactionControl)
@@ -621,14 +621,14 @@ class ScriptTest {
     class Values {
 
         @Test
-        void statements_are_unmodifiable() {
+        void statementsAreUnmodifiable() {
             Script script = Script.parse("test.sql", "select 1;");
             assertThatThrownBy(() -> script.statements().add(script.statements().get(0)))
                     .isInstanceOf(UnsupportedOperationException.class);
         }
 
         @Test
-        void a_script_can_be_made_of_statements_of_another_keeping_their_locations() {
+        void aScriptCanBeMadeOfStatementsOfAnotherKeepingTheirLocations() {
             Script whole = Script.parse("test.sql", "select 1;\nselect 2;\nselect 3;");
             Script part = Script.of("part", whole.statements().subList(1, 3));
             assertThat(part.statements()).extracting(s -> s.location().toString())
@@ -636,28 +636,28 @@ class ScriptTest {
         }
 
         @Test
-        void size_is_the_number_of_statements() {
+        void sizeIsTheNumberOfStatements() {
             assertThat(Script.parse("test.sql", "select 1; select 2").size()).isEqualTo(2);
         }
 
         @Test
-        void name_is_the_name_given() {
+        void nameIsTheNameGiven() {
             assertThat(Script.parse("migrations/V1.sql", "select 1").name()).isEqualTo("migrations/V1.sql");
         }
 
         @Test
-        void a_location_needs_a_positive_line() {
+        void aLocationNeedsAPositiveLine() {
             assertThatThrownBy(() -> new Location("f.sql", 0)).isInstanceOf(IllegalArgumentException.class);
         }
 
         @Test
-        void a_statement_needs_sql() {
+        void aStatementNeedsSql() {
             assertThatThrownBy(() -> new ScriptStatement(0, " ", new Location("f.sql", 1)))
                     .isInstanceOf(IllegalArgumentException.class);
         }
 
         @Test
-        void an_invalid_script_exception_is_an_illegal_argument_exception() {
+        void anInvalidScriptExceptionIsAnIllegalArgumentException() {
             assertThat(new InvalidScriptException(new Location("f.sql", 3), "bad"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("f.sql:3: bad");
@@ -670,20 +670,20 @@ class ScriptTest {
         private final Script pagila = Script.read(Pagila.schema());
 
         @Test
-        void has_as_many_statements_as_psql_sends() {
+        void hasAsManyStatementsAsPsqlSends() {
             // counted by running the file through psql 15 against a server with log_statement = all
             assertThat(pagila.size()).isEqualTo(377);
         }
 
         @Test
-        void the_first_statement_follows_the_dump_header() {
+        void theFirstStatementFollowsTheDumpHeader() {
             ScriptStatement first = pagila.statements().get(0);
             assertThat(first.sql()).isEqualTo("SET statement_timeout = 0");
             assertThat(first.location().line()).isEqualTo(8);
         }
 
         @Test
-        void a_function_whose_body_contains_semicolons_is_one_statement_at_its_line() {
+        void aFunctionWhoseBodyContainsSemicolonsIsOneStatementAtItsLine() {
             ScriptStatement function = statementStartingWith("CREATE FUNCTION public.get_customer_balance(");
             assertThat(function.location().line()).isEqualTo(117);
             assertThat(function.sql())
@@ -696,28 +696,28 @@ class ScriptTest {
         }
 
         @Test
-        void a_function_quoted_with_a_tag_is_one_statement_at_its_line() {
+        void aFunctionQuotedWithATagIsOneStatementAtItsLine() {
             ScriptStatement function = statementStartingWith("CREATE FUNCTION public.rewards_report(");
             assertThat(function.location().line()).isEqualTo(292);
             assertThat(function.sql()).endsWith("$_$");
         }
 
         @Test
-        void a_quoted_non_ascii_identifier_is_kept() {
+        void aQuotedNonAsciiIdentifierIsKept() {
             ScriptStatement domain = statementStartingWith("CREATE DOMAIN");
             assertThat(domain.sql()).isEqualTo("CREATE DOMAIN public.\"bıgınt\" AS bigint");
             assertThat(domain.location().line()).isEqualTo(32);
         }
 
         @Test
-        void the_last_statement_precedes_the_dump_footer() {
+        void theLastStatementPrecedesTheDumpFooter() {
             ScriptStatement last = pagila.statements().get(pagila.size() - 1);
             assertThat(last.sql()).isEqualTo("GRANT ALL ON SCHEMA public TO PUBLIC");
             assertThat(last.location().line()).isEqualTo(2892);
         }
 
         @Test
-        void no_statement_of_the_dump_is_forbidden_in_a_transaction() {
+        void noStatementOfTheDumpIsForbiddenInATransaction() {
             assertThat(pagila.statements()).noneMatch(ScriptStatement::forbiddenInTransaction);
         }
 

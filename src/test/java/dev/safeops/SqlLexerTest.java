@@ -39,7 +39,7 @@ class SqlLexerTest {
     class Words {
 
         @Test
-        void a_word_keeps_its_text_as_written_and_its_value_is_folded_to_lower_case() {
+        void aWordKeepsItsTextAsWrittenAndItsValueIsFoldedToLowerCase() {
             Token token = only("CreateTable");
             assertThat(token.kind()).isEqualTo(Kind.WORD);
             assertThat(token.text()).isEqualTo("CreateTable");
@@ -47,7 +47,7 @@ class SqlLexerTest {
         }
 
         @Test
-        void only_ascii_letters_are_folded_as_postgresql_does() {
+        void onlyAsciiLettersAreFoldedAsPostgresqlDoes() {
             assertThat(only("ÄBÇ").value()).isEqualTo("ÄbÇ");
         }
 
@@ -70,23 +70,23 @@ class SqlLexerTest {
         }
 
         @Test
-        void a_dollar_sign_inside_an_identifier_is_part_of_the_word() {
+        void aDollarSignInsideAnIdentifierIsPartOfTheWord() {
             assertThat(only("a$b").text()).isEqualTo("a$b");
             assertThat(only("a$b").kind()).isEqualTo(Kind.WORD);
         }
 
         @Test
-        void a_dollar_quote_glued_to_a_word_belongs_to_the_word_as_in_postgresql() {
+        void aDollarQuoteGluedToAWordBelongsToTheWordAsInPostgresql() {
             assertThat(texts("x AS$$ y")).containsExactly("x", "AS$$", "y");
         }
 
         @Test
-        void non_ascii_letters_are_identifier_characters() {
+        void nonAsciiLettersAreIdentifierCharacters() {
             assertThat(only("bıgınt_€").kind()).isEqualTo(Kind.WORD);
         }
 
         @Test
-        void underscores_and_digits_continue_a_word() {
+        void underscoresAndDigitsContinueAWord() {
             assertThat(texts("_a1 b_2")).containsExactly("_a1", "b_2");
         }
     }
@@ -95,7 +95,7 @@ class SqlLexerTest {
     class QuotedIdentifiers {
 
         @Test
-        void a_quoted_identifier_keeps_its_case_and_drops_the_quotes() {
+        void aQuotedIdentifierKeepsItsCaseAndDropsTheQuotes() {
             Token token = only("\"MyTable\"");
             assertThat(token.kind()).isEqualTo(Kind.QUOTED_IDENTIFIER);
             assertThat(token.text()).isEqualTo("\"MyTable\"");
@@ -103,24 +103,24 @@ class SqlLexerTest {
         }
 
         @Test
-        void a_doubled_double_quote_stands_for_one() {
+        void aDoubledDoubleQuoteStandsForOne() {
             assertThat(only("\"say \"\"hi\"\"\"").value()).isEqualTo("say \"hi\"");
         }
 
         @Test
-        void a_semicolon_inside_a_quoted_identifier_is_part_of_it() {
+        void aSemicolonInsideAQuotedIdentifierIsPartOfIt() {
             assertThat(only("\"semi;colon\"").value()).isEqualTo("semi;colon");
         }
 
         @Test
-        void a_unicode_quoted_identifier_has_its_escapes_decoded() {
+        void aUnicodeQuotedIdentifierHasItsEscapesDecoded() {
             Token token = only("U&\"d\\0061t\\+000061\"");
             assertThat(token.kind()).isEqualTo(Kind.QUOTED_IDENTIFIER);
             assertThat(token.value()).isEqualTo("data");
         }
 
         @Test
-        void an_unterminated_quoted_identifier_is_rejected_with_its_starting_line() {
+        void anUnterminatedQuotedIdentifierIsRejectedWithItsStartingLine() {
             assertThatThrownBy(() -> tokens("select 1;\nselect \"oops\n;\n"))
                     .isInstanceOf(InvalidScriptException.class)
                     .hasMessage("<sql>:2: unterminated quoted identifier starting at line 2");
@@ -131,7 +131,7 @@ class SqlLexerTest {
     class Strings {
 
         @Test
-        void a_string_literal_value_has_doubled_quotes_unescaped() {
+        void aStringLiteralValueHasDoubledQuotesUnescaped() {
             Token token = only("'it''s'");
             assertThat(token.kind()).isEqualTo(Kind.STRING);
             assertThat(token.text()).isEqualTo("'it''s'");
@@ -139,81 +139,81 @@ class SqlLexerTest {
         }
 
         @Test
-        void a_semicolon_inside_a_string_is_part_of_the_string() {
+        void aSemicolonInsideAStringIsPartOfTheString() {
             assertThat(kinds("select 'a;b'")).containsExactly(Kind.WORD, Kind.STRING);
         }
 
         @Test
-        void a_backslash_in_a_plain_string_is_an_ordinary_character() {
+        void aBackslashInAPlainStringIsAnOrdinaryCharacter() {
             // standard_conforming_strings = on: the string ends at the quote after the backslash
             assertThat(texts("'back\\' x")).containsExactly("'back\\'", "x");
             assertThat(tokens("'back\\'").get(0).value()).isEqualTo("back\\");
         }
 
         @Test
-        void comment_markers_inside_a_string_are_string_content() {
+        void commentMarkersInsideAStringAreStringContent() {
             assertThat(only("'-- not /* a comment'").value()).isEqualTo("-- not /* a comment");
         }
 
         @Test
-        void an_escape_string_lets_a_backslash_escape_the_quote() {
+        void anEscapeStringLetsABackslashEscapeTheQuote() {
             Token token = only("E'\\';'");
             assertThat(token.kind()).isEqualTo(Kind.STRING);
             assertThat(token.value()).isEqualTo("';");
         }
 
         @Test
-        void a_lower_case_e_also_starts_an_escape_string() {
+        void aLowerCaseEAlsoStartsAnEscapeString() {
             assertThat(only("e'\\''").value()).isEqualTo("'");
         }
 
         @Test
-        void an_escape_string_also_accepts_doubled_quotes() {
+        void anEscapeStringAlsoAcceptsDoubledQuotes() {
             assertThat(only("E'a''b'").value()).isEqualTo("a'b");
         }
 
         @Test
-        void an_escaped_backslash_before_the_closing_quote_does_not_escape_it() {
+        void anEscapedBackslashBeforeTheClosingQuoteDoesNotEscapeIt() {
             assertThat(texts("E'\\\\' x")).containsExactly("E'\\\\'", "x");
             assertThat(tokens("E'\\\\'").get(0).value()).isEqualTo("\\");
         }
 
         @Test
-        void an_escape_string_value_has_its_escapes_decoded() {
+        void anEscapeStringValueHasItsEscapesDecoded() {
             assertThat(only("E'a\\nb\\tc\\x41\\101\\u00e9\\U0001F600\\q'").value())
                     .isEqualTo("a\nb\tcAAé\uD83D\uDE00q");
         }
 
         @Test
-        void octal_escapes_are_utf8_bytes() {
+        void octalEscapesAreUtf8Bytes() {
             assertThat(only("E'\\303\\251'").value()).isEqualTo("é");
         }
 
         @Test
-        void a_word_ending_in_e_before_a_quote_is_a_word_and_a_plain_string() {
+        void aWordEndingInEBeforeAQuoteIsAWordAndAPlainString() {
             assertThat(kinds("some'x\\'")).containsExactly(Kind.WORD, Kind.STRING);
         }
 
         @Test
-        void a_unicode_string_has_its_escapes_decoded() {
+        void aUnicodeStringHasItsEscapesDecoded() {
             Token token = only("U&'d\\0061t\\+000061 \\\\ ;'");
             assertThat(token.kind()).isEqualTo(Kind.STRING);
             assertThat(token.value()).isEqualTo("data \\ ;");
         }
 
         @Test
-        void a_national_string_is_a_plain_string() {
+        void aNationalStringIsAPlainString() {
             assertThat(only("N'a''b'").value()).isEqualTo("a'b");
         }
 
         @Test
-        void bit_and_hex_strings_are_strings_whose_value_is_the_digits() {
+        void bitAndHexStringsAreStringsWhoseValueIsTheDigits() {
             assertThat(tokens("B'1010' X'1F'")).extracting(Token::kind, Token::value)
                     .containsExactly(tuple(Kind.STRING, "1010"), tuple(Kind.STRING, "1F"));
         }
 
         @Test
-        void an_unterminated_string_is_rejected_with_its_starting_line() {
+        void anUnterminatedStringIsRejectedWithItsStartingLine() {
             assertThatThrownBy(() -> tokens("select 1;\n\nselect 'oops;\nselect 2;"))
                     .isInstanceOf(InvalidScriptException.class)
                     .hasMessage("<sql>:3: unterminated string literal starting at line 3")
@@ -222,21 +222,21 @@ class SqlLexerTest {
         }
 
         @Test
-        void an_escape_string_ending_in_an_escaped_quote_is_unterminated() {
+        void anEscapeStringEndingInAnEscapedQuoteIsUnterminated() {
             assertThatThrownBy(() -> tokens("select E'oops\\';"))
                     .isInstanceOf(InvalidScriptException.class)
                     .hasMessage("<sql>:1: unterminated escape string literal E'...' starting at line 1");
         }
 
         @Test
-        void an_unterminated_unicode_string_is_rejected() {
+        void anUnterminatedUnicodeStringIsRejected() {
             assertThatThrownBy(() -> tokens("U&'x"))
                     .isInstanceOf(InvalidScriptException.class)
                     .hasMessage("<sql>:1: unterminated Unicode string literal starting at line 1");
         }
 
         @Test
-        void an_unterminated_bit_string_is_rejected() {
+        void anUnterminatedBitStringIsRejected() {
             assertThatThrownBy(() -> tokens("B'01"))
                     .isInstanceOf(InvalidScriptException.class)
                     .hasMessage("<sql>:1: unterminated bit-string literal starting at line 1");
@@ -247,7 +247,7 @@ class SqlLexerTest {
     class DollarQuotes {
 
         @Test
-        void a_dollar_quoted_string_is_one_token_whose_value_is_the_body() {
+        void aDollarQuotedStringIsOneTokenWhoseValueIsTheBody() {
             Token token = only("$$a;b$$");
             assertThat(token.kind()).isEqualTo(Kind.DOLLAR_STRING);
             assertThat(token.text()).isEqualTo("$$a;b$$");
@@ -255,57 +255,57 @@ class SqlLexerTest {
         }
 
         @Test
-        void a_tagged_dollar_quote_ignores_other_tags_inside() {
+        void aTaggedDollarQuoteIgnoresOtherTagsInside() {
             Token token = only("$fn$ x $$ ; $$ y $fn$");
             assertThat(token.value()).isEqualTo(" x $$ ; $$ y ");
         }
 
         @Test
-        void a_dollar_quote_ends_at_its_tag_even_when_glued_to_a_word() {
+        void aDollarQuoteEndsAtItsTagEvenWhenGluedToAWord() {
             assertThat(texts("$fn$ abc x$fn$ y")).containsExactly("$fn$ abc x$fn$", "y");
         }
 
         @Test
-        void a_longer_tag_inside_does_not_end_the_quote() {
+        void aLongerTagInsideDoesNotEndTheQuote() {
             assertThat(only("$a$ $ab$ ; $a$").value()).isEqualTo(" $ab$ ; ");
         }
 
         @Test
-        void a_tag_stops_at_the_first_dollar_sign() {
+        void aTagStopsAtTheFirstDollarSign() {
             Token token = tokens("$a$b$a$").get(0);
             assertThat(token.text()).isEqualTo("$a$b$a$");
             assertThat(token.value()).isEqualTo("b");
         }
 
         @Test
-        void adjacent_dollar_quoted_strings_are_separate_tokens() {
+        void adjacentDollarQuotedStringsAreSeparateTokens() {
             assertThat(texts("$$a$$$$b$$")).containsExactly("$$a$$", "$$b$$");
         }
 
         @Test
-        void quotes_and_comments_inside_a_dollar_quote_are_body_text() {
+        void quotesAndCommentsInsideADollarQuoteAreBodyText() {
             assertThat(only("$$ it's -- /* \" $$").value()).isEqualTo(" it's -- /* \" ");
         }
 
         @Test
-        void a_dollar_followed_by_digits_is_a_parameter() {
+        void aDollarFollowedByDigitsIsAParameter() {
             assertThat(tokens("$1 $23")).extracting(Token::kind, Token::text)
                     .containsExactly(tuple(Kind.PARAMETER, "$1"), tuple(Kind.PARAMETER, "$23"));
         }
 
         @Test
-        void a_tag_cannot_start_with_a_digit() {
+        void aTagCannotStartWithADigit() {
             assertThat(kinds("$1$ x")).containsExactly(Kind.PARAMETER, Kind.OTHER, Kind.WORD);
         }
 
         @Test
-        void a_dollar_without_a_closing_tag_is_a_lone_dollar() {
+        void aDollarWithoutAClosingTagIsALoneDollar() {
             assertThat(tokens("$a ;")).extracting(Token::kind, Token::text)
                     .containsExactly(tuple(Kind.OTHER, "$"), tuple(Kind.WORD, "a"), tuple(Kind.PUNCTUATION, ";"));
         }
 
         @Test
-        void an_unterminated_dollar_quote_names_its_tag_and_starting_line() {
+        void anUnterminatedDollarQuoteNamesItsTagAndStartingLine() {
             String sql = "select 1;\n".repeat(11) + "create function f() returns int as $body$\nbegin; end;\n$bod$;";
             assertThatThrownBy(() -> tokens(sql))
                     .isInstanceOf(InvalidScriptException.class)
@@ -317,7 +317,7 @@ class SqlLexerTest {
     class NumbersAndSymbols {
 
         @Test
-        void numbers_in_every_notation_are_single_tokens() {
+        void numbersInEveryNotationAreSingleTokens() {
             assertThat(tokens("1 1.5 .5 1. 1e-3 2E+10 1.5e3 1_000 1_000.000_1 0x1F 0X_ff 0o17 0b101"))
                     .allSatisfy(token -> assertThat(token.kind()).isEqualTo(Kind.NUMBER))
                     .extracting(Token::text)
@@ -326,25 +326,25 @@ class SqlLexerTest {
         }
 
         @Test
-        void a_range_is_a_number_two_dots_and_a_number() {
+        void aRangeIsANumberTwoDotsAndANumber() {
             assertThat(texts("1..10")).containsExactly("1", "..", "10");
         }
 
         @Test
-        void a_number_followed_by_an_operator_or_punctuation_ends_there() {
+        void aNumberFollowedByAnOperatorOrPunctuationEndsThere() {
             assertThat(texts("1+2,3.5)")).containsExactly("1", "+", "2", ",", "3.5", ")");
         }
 
         @ParameterizedTest(name = "{0} is rejected")
         @ValueSource(strings = {"123abc", "1e5$$", "1e", "1e+", "1.5e", "1__0", "1_", "0x", "0x_", "0x1Fg", "0b102", "1.x"})
-        void a_number_with_trailing_junk_is_rejected_as_postgresql_does(String junk) {
+        void aNumberWithTrailingJunkIsRejectedAsPostgresqlDoes(String junk) {
             assertThatThrownBy(() -> tokens("select " + junk + " ;"))
                     .isInstanceOf(InvalidScriptException.class)
                     .hasMessageStartingWith("<sql>:1: trailing junk after numeric literal \"");
         }
 
         @Test
-        void trailing_junk_is_reported_with_the_whole_junk_token() {
+        void trailingJunkIsReportedWithTheWholeJunkToken() {
             // PostgreSQL 14 read E'\';' here and PostgreSQL 15+ 1e then '\', so neither is guessed
             assertThatThrownBy(() -> tokens("select 1;\nselect 1e'\\';' as x;"))
                     .isInstanceOf(InvalidScriptException.class)
@@ -352,35 +352,35 @@ class SqlLexerTest {
         }
 
         @Test
-        void a_parameter_with_trailing_junk_is_rejected() {
+        void aParameterWithTrailingJunkIsRejected() {
             assertThatThrownBy(() -> tokens("select $1abc"))
                     .isInstanceOf(InvalidScriptException.class)
                     .hasMessage("<sql>:1: trailing junk after parameter \"$1abc\" at line 1");
         }
 
         @Test
-        void operators_are_runs_of_operator_characters() {
+        void operatorsAreRunsOfOperatorCharacters() {
             assertThat(tokens("a <> b ->> c || d")).filteredOn(token -> token.kind() == Kind.OPERATOR)
                     .extracting(Token::text).containsExactly("<>", "->>", "||");
         }
 
         @Test
-        void a_trailing_minus_is_split_off_an_operator_like_postgresql_does() {
+        void aTrailingMinusIsSplitOffAnOperatorLikePostgresqlDoes() {
             assertThat(texts("a=-1")).containsExactly("a", "=", "-", "1");
         }
 
         @Test
-        void a_trailing_minus_stays_when_the_operator_has_a_character_that_keeps_it() {
+        void aTrailingMinusStaysWhenTheOperatorHasACharacterThatKeepsIt() {
             assertThat(texts("a@-1")).containsExactly("a", "@-", "1");
         }
 
         @Test
-        void a_comment_start_ends_an_operator() {
+        void aCommentStartEndsAnOperator() {
             assertThat(texts("2 *-- c\n3 */* c */ 4")).containsExactly("2", "*", "3", "*", "4");
         }
 
         @Test
-        void punctuation_is_single_characters_and_postgresqls_two_character_tokens() {
+        void punctuationIsSingleCharactersAndPostgresqlsTwoCharacterTokens() {
             assertThat(tokens("a::int[1] (x, y); b := 1 . c"))
                     .filteredOn(token -> token.kind() == Kind.PUNCTUATION)
                     .extracting(Token::text)
@@ -396,7 +396,7 @@ class SqlLexerTest {
         }
 
         @Test
-        void a_character_postgresql_does_not_accept_is_an_other_token() {
+        void aCharacterPostgresqlDoesNotAcceptIsAnOtherToken() {
             assertThat(tokens("{")).extracting(Token::kind).containsExactly(Kind.OTHER);
         }
     }
@@ -405,34 +405,34 @@ class SqlLexerTest {
     class Comments {
 
         @Test
-        void a_line_comment_is_skipped() {
+        void aLineCommentIsSkipped() {
             assertThat(texts("a -- ; b\nc")).containsExactly("a", "c");
         }
 
         @Test
-        void a_block_comment_is_skipped() {
+        void aBlockCommentIsSkipped() {
             assertThat(texts("a /* ; */ b")).containsExactly("a", "b");
         }
 
         @Test
-        void block_comments_nest() {
+        void blockCommentsNest() {
             assertThat(texts("a /* x /* ; */ still comment ; */ b")).containsExactly("a", "b");
         }
 
         @Test
-        void a_line_comment_marker_inside_a_block_comment_does_not_hide_its_end() {
+        void aLineCommentMarkerInsideABlockCommentDoesNotHideItsEnd() {
             assertThat(texts("a /* -- */ b")).containsExactly("a", "b");
         }
 
         @Test
-        void an_unterminated_block_comment_is_rejected_with_its_starting_line() {
+        void anUnterminatedBlockCommentIsRejectedWithItsStartingLine() {
             assertThatThrownBy(() -> tokens("a\n/* x /* y */\n b"))
                     .isInstanceOf(InvalidScriptException.class)
                     .hasMessage("<sql>:2: unterminated block comment starting at line 2");
         }
 
         @Test
-        void whitespace_includes_tabs_form_feeds_and_vertical_tabs() {
+        void whitespaceIncludesTabsFormFeedsAndVerticalTabs() {
             assertThat(texts("a\tb\fc\u000Bd")).containsExactly("a", "b", "c", "d");
         }
     }
@@ -441,7 +441,7 @@ class SqlLexerTest {
     class MetaCommands {
 
         @Test
-        void a_backslash_outside_quotes_starts_a_meta_command_to_the_end_of_the_line() {
+        void aBackslashOutsideQuotesStartsAMetaCommandToTheEndOfTheLine() {
             List<Token> tokens = tokens("\\connect other_db\nselect 1");
             assertThat(tokens.get(0).kind()).isEqualTo(Kind.META_COMMAND);
             assertThat(tokens.get(0).text()).isEqualTo("\\connect other_db");
@@ -451,13 +451,13 @@ class SqlLexerTest {
         }
 
         @Test
-        void a_meta_command_after_sql_on_the_same_line_is_found() {
+        void aMetaCommandAfterSqlOnTheSameLineIsFound() {
             assertThat(tokens("select 1 \\gset")).extracting(Token::kind)
                     .containsExactly(Kind.WORD, Kind.NUMBER, Kind.META_COMMAND);
         }
 
         @Test
-        void a_backslash_inside_a_string_dollar_quote_or_comment_is_not_a_meta_command() {
+        void aBackslashInsideAStringDollarQuoteOrCommentIsNotAMetaCommand() {
             assertThat(kinds("'\\x' $$\\y$$ /* \\z */ -- \\w")).containsExactly(Kind.STRING, Kind.DOLLAR_STRING);
         }
     }
@@ -466,31 +466,31 @@ class SqlLexerTest {
     class Positions {
 
         @Test
-        void each_token_text_is_its_slice_of_the_source() {
+        void eachTokenTextIsItsSliceOfTheSource() {
             String sql = "select \"a\", 'b''c', $$d$$ from t -- x\n where e = $1;";
             assertThat(tokens(sql)).allSatisfy(token ->
                     assertThat(sql.substring(token.start(), token.end())).isEqualTo(token.text()));
         }
 
         @Test
-        void a_token_after_a_multi_line_string_is_on_the_right_line() {
+        void aTokenAfterAMultiLineStringIsOnTheRightLine() {
             List<Token> tokens = tokens("select 'a\nb\nc' ,\nx");
             assertThat(tokens).extracting(Token::text, Token::line)
                     .containsExactly(tuple("select", 1), tuple("'a\nb\nc'", 1), tuple(",", 3), tuple("x", 4));
         }
 
         @Test
-        void a_token_after_a_multi_line_comment_is_on_the_right_line() {
+        void aTokenAfterAMultiLineCommentIsOnTheRightLine() {
             assertThat(tokens("/* a\nb\n*/ x").get(0).line()).isEqualTo(3);
         }
 
         @Test
-        void crlf_counts_as_one_line_break() {
+        void crlfCountsAsOneLineBreak() {
             assertThat(tokens("a\r\nb\r\n\r\nc")).extracting(Token::line).containsExactly(1, 2, 4);
         }
 
         @Test
-        void a_lone_carriage_return_counts_as_a_line_break() {
+        void aLoneCarriageReturnCountsAsALineBreak() {
             assertThat(tokens("a\rb")).extracting(Token::line).containsExactly(1, 2);
         }
 
@@ -504,7 +504,7 @@ class SqlLexerTest {
         }
 
         @Test
-        void an_error_location_names_the_source_given_to_the_lexer() {
+        void anErrorLocationNamesTheSourceGivenToTheLexer() {
             SqlLexer lexer = new SqlLexer("V1__init.sql", "select 1;\n'x");
             assertThatThrownBy(() -> {
                 while (lexer.next() != null) {
@@ -515,17 +515,17 @@ class SqlLexerTest {
     }
 
     @Test
-    void tokens_returns_an_unmodifiable_list() {
+    void tokensReturnsAnUnmodifiableList() {
         assertThatThrownBy(() -> tokens("a").add(null)).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
-    void empty_text_has_no_tokens() {
+    void emptyTextHasNoTokens() {
         assertThat(tokens("  -- only a comment\n/* and another */ ")).isEmpty();
     }
 
     @Test
-    void next_returns_null_at_the_end_and_keeps_doing_so() {
+    void nextReturnsNullAtTheEndAndKeepsDoingSo() {
         SqlLexer lexer = new SqlLexer("s", "a");
         assertThat(lexer.next()).isNotNull();
         assertThat(lexer.next()).isNull();

@@ -46,7 +46,7 @@ class EmbeddedPostgresTest {
 
     @ParameterizedTest(name = "starts a PostgreSQL {0} server from the binaries jar of that major")
     @ValueSource(ints = {14, 18})
-    void starts_a_server_of_the_jar_s_major_version(int major) throws Exception {
+    void startsAServerOfTheJarSMajorVersion(int major) throws Exception {
         try (EmbeddedPostgres server = EmbeddedPostgres.start(binariesJar(major))) {
             assertThat(server.majorVersion()).isEqualTo(major);
             assertThat(queryString(server, "SHOW server_version_num")).startsWith(Integer.toString(major));
@@ -54,14 +54,14 @@ class EmbeddedPostgresTest {
     }
 
     @Test
-    void start_without_a_jar_uses_the_binaries_on_the_classpath() throws Exception {
+    void startWithoutAJarUsesTheBinariesOnTheClasspath() throws Exception {
         try (EmbeddedPostgres server = EmbeddedPostgres.start()) {
             assertThat(server.majorVersion()).isEqualTo(18);
         }
     }
 
     @Test
-    void a_connection_as_the_postgres_superuser_works_without_a_password() throws Exception {
+    void aConnectionAsThePostgresSuperuserWorksWithoutAPassword() throws Exception {
         assertThat(shared.user()).isEqualTo("postgres");
         assertThat(shared.jdbcUrl("postgres")).startsWith("jdbc:postgresql://127.0.0.1:" + shared.port() + "/");
         assertThat(queryString(shared, "SELECT current_user")).isEqualTo("postgres");
@@ -70,7 +70,7 @@ class EmbeddedPostgresTest {
     }
 
     @Test
-    void the_cluster_uses_utf8_and_the_c_locale() throws Exception {
+    void theClusterUsesUtf8AndTheCLocale() throws Exception {
         assertThat(queryString(shared, "SHOW server_encoding")).isEqualTo("UTF8");
         assertThat(queryString(shared,
                 "SELECT datcollate || '/' || datctype FROM pg_database WHERE datname = current_database()"))
@@ -78,7 +78,7 @@ class EmbeddedPostgresTest {
     }
 
     @Test
-    void close_removes_the_data_directory_and_the_port_stops_accepting_connections() throws Exception {
+    void closeRemovesTheDataDirectoryAndThePortStopsAcceptingConnections() throws Exception {
         EmbeddedPostgres server = EmbeddedPostgres.start(binariesJar(18));
         Path directory = server.directory();
         int port = server.port();
@@ -92,7 +92,7 @@ class EmbeddedPostgresTest {
     }
 
     @Test
-    void close_twice_does_nothing_the_second_time() throws Exception {
+    void closeTwiceDoesNothingTheSecondTime() throws Exception {
         EmbeddedPostgres server = EmbeddedPostgres.start(binariesJar(18));
         server.close();
         server.close();
@@ -100,7 +100,7 @@ class EmbeddedPostgresTest {
     }
 
     @Test
-    void two_servers_run_side_by_side_on_different_ports() throws Exception {
+    void twoServersRunSideBySideOnDifferentPorts() throws Exception {
         try (EmbeddedPostgres second = EmbeddedPostgres.start(binariesJar(18))) {
             assertThat(second.port()).isNotEqualTo(shared.port());
             assertThat(second.directory()).isNotEqualTo(shared.directory());
@@ -110,7 +110,7 @@ class EmbeddedPostgresTest {
     }
 
     @Test
-    void a_jar_without_binaries_is_rejected_with_its_name_in_the_message(@TempDir Path temp) throws IOException {
+    void aJarWithoutBinariesIsRejectedWithItsNameInTheMessage(@TempDir Path temp) throws IOException {
         Path jar = temp.resolve("not-postgres.jar");
         try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry("README"));
@@ -124,7 +124,7 @@ class EmbeddedPostgresTest {
     }
 
     @Test
-    void a_missing_jar_is_reported_with_its_name(@TempDir Path temp) {
+    void aMissingJarIsReportedWithItsName(@TempDir Path temp) {
         Path jar = temp.resolve("absent.jar");
 
         assertThatThrownBy(() -> EmbeddedPostgres.start(jar))
