@@ -228,7 +228,13 @@ final class SkipRule {
         if (!c.take("CREATE")) {
             return unknownTarget();
         }
-        c.take("OR", "REPLACE");
+        if (c.take("OR", "REPLACE")) {
+            // Replacing what is there is the statement's purpose: an "already there" error (42P16 for a
+            // view losing or retyping columns, 42809 for a procedure over a function) means the new
+            // definition is incompatible with the old one, a mistake that must not pass as drift.
+            return Confirmation.none("CREATE OR REPLACE replaces an existing object, so an error about one already "
+                    + "there means the replacement is incompatible with it, not that the database drifted");
+        }
         if (c.take("TEMP") || c.take("TEMPORARY") || c.take("UNLOGGED") || c.take("GLOBAL") || c.take("LOCAL")) {
             c.take("TEMP");
             c.take("TEMPORARY");
@@ -522,6 +528,10 @@ final class SkipRule {
         List<QualifiedName> referenced = shape.referencedRelations();
         List<String> optionalAbsent = new ArrayList<>();
         List<Fact> others = new ArrayList<>();
+        // The table the statement acts on must be there too: PostgreSQL reports it first, so a misspelled
+        // one would otherwise pass for the absent optional table the statement also reads.
+        actedOn().filter(relation -> !referenced.contains(relation)).ifPresent(relation -> others.add(
+                CatalogCheck.relationPresent(relation, "table the statement acts on", "'r', 'p', 'v', 'm', 'f'")));
         for (QualifiedName relation : referenced) {
             Optional<String> optional = policy.optionalCondition(relation);
             if (optional.isPresent()) {
@@ -539,6 +549,36 @@ final class SkipRule {
         List<List<Fact>> alternatives = new ArrayList<>(own.alternatives());
         alternatives.add(reference);
         return new Confirmation(alternatives, own.invalidIndex(), own.repair(), null);
+    }
+
+    /** The existing relation the statement acts on (never one it creates), when it names one. */
+    private Optional<QualifiedName> actedOn() {
+        Cursor c = shape.cursor(0);
+        if (c.take("ALTER", "TABLE") || c.take("ALTER", "FOREIGN", "TABLE")) {
+            c.take("IF", "EXISTS");
+            c.take("ONLY");
+            return c.name();
+        }
+        if (c.take("INSERT", "INTO") || c.take("DELETE", "FROM") || c.take("UPDATE") || c.take("COPY")) {
+            c.take("ONLY");
+            return c.name();
+        }
+        if (c.take("CREATE")) {
+            c.take("OR", "REPLACE");
+            c.take("UNIQUE");
+            c.take("CONSTRAINT");
+            if (c.take("INDEX") || c.take("TRIGGER") || c.take("POLICY")) {
+                if (!c.skipPast("ON")) {
+                    return Optional.empty();
+                }
+                c.take("ONLY");
+                return c.name();
+            }
+            if (c.take("RULE")) {
+                return c.skipPast("TO") ? c.name() : Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     private static List<QualifiedName> names(Cursor c) {

@@ -103,7 +103,12 @@ final class StatementShape {
             "pg_replication_origin_*", "pg_logical_emit_message", "pg_stat_reset*", "pg_backup_start",
             "pg_backup_stop", "pg_start_backup", "pg_stop_backup", "pg_wal_replay_pause", "pg_wal_replay_resume",
             "pg_log_backend_memory_contexts", "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync",
-            "lo_*", "dblink*");
+            // Large objects and dblink by their exact names: a table called lo_items or dblink_targets is
+            // not a call, and "CREATE TABLE lo_items (" must still run in a dry run.
+            "lo_import", "lo_export", "lo_create", "lo_creat", "lo_unlink", "lo_open", "lo_close", "lo_write",
+            "lo_put", "lo_from_bytea", "lo_truncate", "lo_truncate64", "lowrite",
+            "dblink", "dblink_exec", "dblink_connect", "dblink_connect_u", "dblink_disconnect", "dblink_open",
+            "dblink_fetch", "dblink_close", "dblink_send_query", "dblink_get_result", "dblink_cancel_query");
 
     private static boolean callsNonTransactionalFunction(List<Token> tokens) {
         for (int i = 0; i + 1 < tokens.size(); i++) {

@@ -87,6 +87,14 @@ class MistakesAreNotDriftTest {
     }
 
     @Test
+    void aCreateOrReplaceViewThatDropsAColumnFails() throws SQLException {
+        assertTypedFails(ops -> {
+            ops.execute("CREATE VIEW account_mails AS SELECT id, mail FROM accounts");
+            ops.execute("CREATE OR REPLACE VIEW account_mails AS SELECT id FROM accounts");
+        }, "42P16");
+    }
+
+    @Test
     void aRevokeFromAMisspelledRoleFails() throws SQLException {
         assertFails("REVOKE ALL ON accounts FROM pubic", "42704");
     }

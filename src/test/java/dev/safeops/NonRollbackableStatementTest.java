@@ -43,7 +43,8 @@ class NonRollbackableStatementTest {
     @ParameterizedTest
     @ValueSource(strings = {"SELECT pg_catalog.setval('orders_id_seq', 1, false)", "SELECT nextval('s')",
             "SELECT pg_advisory_lock(1)", "SELECT pg_try_advisory_lock_shared(1)", "SELECT pg_terminate_backend(1)",
-            "SELECT pg_cancel_backend(1)", "SELECT dblink_exec('x', 'y')", "SELECT lo_export(1, '/tmp/x')",
+            "SELECT pg_cancel_backend(1)", "SELECT dblink_exec('x', 'y')", "SELECT lo_export(1, '/tmp/x')", "SELECT lo_unlink(1)",
+            "SELECT dblink('x', 'y')",
             "COPY t TO '/tmp/t.csv'", "COPY t TO PROGRAM 'cat'", "COPY t FROM PROGRAM 'cat'",
             "DO $$ BEGIN PERFORM setval('s', 5); END $$", "SELECT \"nextval\"('s')"})
     void isKnownToSurviveRollback(String sql) {
@@ -53,7 +54,8 @@ class NonRollbackableStatementTest {
     @ParameterizedTest
     @ValueSource(strings = {"SELECT currval('s')", "NOTIFY channel", "SELECT pg_notify('c', 'x')", "COPY t TO STDOUT",
             "COPY t FROM '/tmp/t.csv'", "ALTER SEQUENCE s RESTART", "SELECT 'setval(1)'", "CREATE FUNCTION f() RETURNS "
-            + "bigint LANGUAGE sql AS $$ SELECT nextval('s') $$", "SELECT * FROM lo_table"})
+            + "bigint LANGUAGE sql AS $$ SELECT nextval('s') $$", "SELECT * FROM lo_table", "CREATE TABLE lo_items (id int)",
+            "CREATE TABLE dblink_targets (id int)", "INSERT INTO lo_items (id) VALUES (1)"})
     void isKnownToBeUndoneByRollback(String sql) {
         assertThat(StatementShape.of(sql).survivesRollback()).isFalse();
     }

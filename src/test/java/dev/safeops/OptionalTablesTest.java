@@ -61,6 +61,20 @@ class OptionalTablesTest {
     }
 
     @Test
+    void aMisspelledTableTheStatementActsOnFailsThoughItReadsAnAbsentOptionalTable() throws SQLException {
+        assertThatThrownBy(() -> run(Policy.defaults().withOptionalTables("legacy_*"),
+                "INSERT INTO acounts (id) SELECT id FROM legacy_users"))
+                .isInstanceOfSatisfying(SafeOpsException.class, e -> assertThat(e.getSQLState()).isEqualTo("42P01"));
+    }
+
+    @Test
+    void aForeignKeyFromAMisspelledTableToAnAbsentOptionalTableFails() throws SQLException {
+        assertThatThrownBy(() -> run(Policy.defaults().withOptionalTables("legacy_*"),
+                "ALTER TABLE acounts ADD COLUMN legacy_ref int REFERENCES legacy_users (id)"))
+                .isInstanceOfSatisfying(SafeOpsException.class, e -> assertThat(e.getSQLState()).isEqualTo("42P01"));
+    }
+
+    @Test
     void aForeignKeyToAnAbsentTableThatIsNotOptionalFails() throws SQLException {
         assertThatThrownBy(() -> run(Policy.defaults().withOptionalTables("legacy_*"),
                 "ALTER TABLE accounts ADD CONSTRAINT accounts_user FOREIGN KEY (legacy_id) REFERENCES users (id)"))

@@ -72,7 +72,12 @@ final class MigrationLock implements AutoCloseable {
     @Override
     public void close() {
         try {
-            connection.setAutoCommit(true);
+            if (!connection.getAutoCommit()) {
+                // Turning autocommit on would commit a transaction still open here, half a migration that
+                // an unexpected error left behind: roll it back instead.
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
             try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
                 unlock.setLong(1, key);
                 unlock.execute();
