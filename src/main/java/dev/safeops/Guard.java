@@ -198,12 +198,7 @@ final class Guard {
      */
     Outcome settle(Step step, SQLException error, String neverTolerated) throws SafeOpsException {
         if (error == null) {
-            Optional<String> repaired = checkBuiltIndex(step);
-            if (repaired.isPresent()) {
-                recorder.applied(step, repaired.get());
-            } else {
-                recorder.applied(step);
-            }
+            recordApplied(step);
             return recorder.last();
         }
         Verdict verdict = neverTolerated != null ? Verdict.fail(neverTolerated) : judge.judge(step.operation(), error);
@@ -273,6 +268,20 @@ final class Guard {
         return verdict.reason() + ": an invalid index, left by a failed concurrent build, is never \"already "
                 + "there\" (queries do not use it and a unique one enforces nothing). Repair it outside a "
                 + "transaction: " + verdict.repair() + "; then run the statement again";
+    }
+
+    /**
+     * Records a step that ran without error, once an index it kept under {@code IF NOT EXISTS} is known
+     * to be valid: an invalid one is rebuilt in autocommit mode and fails with the repair command in a
+     * transaction (where the statement changed nothing, having found the index there).
+     */
+    private void recordApplied(Step step) throws SafeOpsException {
+        Optional<String> repaired = checkBuiltIndex(step);
+        if (repaired.isPresent()) {
+            recorder.applied(step, repaired.get());
+        } else {
+            recorder.applied(step);
+        }
     }
 
     /**
@@ -354,7 +363,10 @@ final class Guard {
                 next = null;
                 window.add(candidate);
                 bytes += size;
-                if (candidate.operation().returnsRows() || bytes > WINDOW_BYTES) {
+                // CREATE INDEX IF NOT EXISTS keeps an invalid index silently: it ends its window, so that
+                // its index can be checked before anything after it runs.
+                if (candidate.operation().returnsRows() || candidate.operation().shape().createsIndexIfNotExists()
+                        || bytes > WINDOW_BYTES) {
                     break;
                 }
             }
@@ -414,7 +426,9 @@ final class Guard {
                 recorder.savepointsSent(1);
                 int size = unit.size() + 2;
                 if (completed >= size) {
-                    unit.forEach(step -> recorder.applied(window.removeFirst()));
+                    for (int i = 0; i < unit.size(); i++) {
+                        recordApplied(window.removeFirst());
+                    }
                     alone = Math.max(0, alone - unit.size());
                     completed -= size;
                     continue;

@@ -48,6 +48,22 @@ class InvalidIndexTest {
     }
 
     @Test
+    void inATransactionCreateIndexIfNotExistsOnAnInvalidIndexFailsWithTheRepairCommand() throws SQLException {
+        Script script = Script.parse("index.sql", """
+                CREATE UNIQUE INDEX IF NOT EXISTS kept_v ON kept (v);
+                CREATE TABLE after_the_index (id int);
+                """);
+        try (Connection connection = db.connectInTransaction()) {
+            SafeOps ops = SafeOps.on(connection);
+
+            assertThatThrownBy(() -> ops.run(script)).isInstanceOfSatisfying(SafeOpsException.class,
+                    e -> assertThat(e.getMessage()).contains("DROP INDEX CONCURRENTLY \"kept_v\""));
+            assertThat(ops.report().outcomes()).isEmpty();
+            connection.rollback();
+        }
+    }
+
+    @Test
     void aTypedCreateIndexOnAnInvalidIndexFails() throws SQLException {
         try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection);
