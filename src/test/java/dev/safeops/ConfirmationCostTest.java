@@ -2,15 +2,9 @@ package dev.safeops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.safeops.bench.Database;
-import dev.safeops.bench.LatencyProxy;
 import dev.safeops.testing.TestDatabase;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,19 +17,8 @@ class ConfirmationCostTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    private static LatencyProxy proxy;
-    private static Database database;
-
-    @BeforeAll
-    static void startProxy() throws IOException {
-        database = Database.at(db.jdbcUrl(), db.user(), db.password());
-        proxy = LatencyProxy.start(database.host(), database.port(), Duration.ofMillis(10));
-    }
-
-    @AfterAll
-    static void stopProxy() {
-        proxy.close();
-    }
+    @RegisterExtension
+    static final ThroughProxy proxy = new ThroughProxy(db, ThroughProxy.EXACT_ROUND_TRIPS);
 
     @Test
     void rerunningPagilaAppliesAndSkipsWhatItDidBeforeSkipsWereConfirmedAtOneRoundTripPerSkip() throws SQLException {
@@ -46,9 +29,7 @@ class ConfirmationCostTest {
             first.commit();
         }
         Report rerun;
-        try (Connection connection = database.connectThrough(proxy)) {
-            connection.setAutoCommit(false);
-            proxy.reset();
+        try (Connection connection = proxy.connectInTransaction()) {
             rerun = SafeOps.on(connection).run(pagila);
             connection.rollback();
         }

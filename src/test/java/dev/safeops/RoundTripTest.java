@@ -2,27 +2,21 @@ package dev.safeops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.safeops.bench.Database;
-import dev.safeops.bench.LatencyProxy;
 import dev.safeops.bench.Workload;
 import dev.safeops.testing.TestDatabase;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What safe-ops costs in round trips, counted by a {@link LatencyProxy} (never timed), and that
+ * What safe-ops costs in round trips, counted by a {@link dev.safeops.bench.LatencyProxy} (never timed), and that
  * pipelining changes the cost but not the result.
  */
 class RoundTripTest {
@@ -31,32 +25,13 @@ class RoundTripTest {
     static final TestDatabase db = new TestDatabase();
 
     private static final String MISSING_TABLE_STATEMENT = "ALTER TABLE safe_ops_bench.absent ADD COLUMN note text";
-    /**
-     * Not zero: PostgreSQL answers pgjdbc's BEGIN, and any error, at once, while pgjdbc may still be
-     * writing the rest of the batch. Without delay such an answer can reach the client before its
-     * last bytes leave, and the proxy would count a round trip nobody waited for; a delay longer
-     * than any burst of writes keeps the order a real network has.
-     */
-    private static final Duration DELAY = Duration.ofMillis(10);
-
-    private static Database database;
-    private static LatencyProxy proxy;
-
-    @BeforeAll
-    static void startProxy() throws IOException {
-        database = Database.at(db.jdbcUrl(), db.user(), db.password());
-        proxy = LatencyProxy.start(database.host(), database.port(), DELAY);
-    }
-
-    @AfterAll
-    static void stopProxy() {
-        proxy.close();
-    }
+    @RegisterExtension
+    static final ThroughProxy proxy = new ThroughProxy(db, ThroughProxy.EXACT_ROUND_TRIPS);
 
     @Test
     void aSucceedingExecuteInATransactionCostsOneRoundTrip() throws SQLException {
         Schema.reset(db, "CREATE TABLE users (id bigint PRIMARY KEY)");
-        try (Connection connection = transactionThroughProxy()) {
+        try (Connection connection = proxy.connectInTransaction()) {
             Outcome outcome = SafeOps.on(connection).execute("ALTER TABLE users ADD COLUMN email text");
 
             assertThat(outcome.isApplied()).isTrue();
@@ -67,7 +42,7 @@ class RoundTripTest {
     @Test
     void anExecuteSkippedForAMissingTableCostsTwoRoundTrips() throws SQLException {
         Schema.reset(db, "");
-        try (Connection connection = transactionThroughProxy()) {
+        try (Connection connection = proxy.connectInTransaction()) {
             Outcome outcome = SafeOps.on(connection).execute("ALTER TABLE users ADD COLUMN email text");
 
             assertThat(outcome.sqlState()).isEqualTo("42P01");
@@ -78,7 +53,7 @@ class RoundTripTest {
     @Test
     void anExecuteSkippedAfterACatalogConfirmationCostsAtMostTwoRoundTrips() throws SQLException {
         Schema.reset(db, "CREATE TABLE users (id bigint PRIMARY KEY)");
-        try (Connection connection = transactionThroughProxy()) {
+        try (Connection connection = proxy.connectInTransaction()) {
             Outcome outcome = SafeOps.on(connection).execute("ALTER TABLE users ADD PRIMARY KEY (id)");
 
             assertThat(outcome.sqlState()).isEqualTo("42P16");
@@ -90,7 +65,7 @@ class RoundTripTest {
     void anErrorFreeScriptOf300StatementsCostsAtMostOneRoundTripPer20Statements() throws SQLException {
         Workload workload = Workload.of(100, 0);
         prepare(workload);
-        try (Connection connection = transactionThroughProxy()) {
+        try (Connection connection = proxy.connectInTransaction()) {
             Report report = SafeOps.on(connection).run(workload.script());
 
             assertThat(report.applied()).isEqualTo(300);
@@ -102,7 +77,7 @@ class RoundTripTest {
     void aScriptWithEveryTenthTableMissingCostsAtMostTwoRoundTripsPerSkipPlusTheWindows() throws SQLException {
         Workload workload = Workload.of(100, 10);
         prepare(workload);
-        try (Connection connection = transactionThroughProxy()) {
+        try (Connection connection = proxy.connectInTransaction()) {
             Report report = SafeOps.on(connection).run(workload.script());
 
             assertThat(report.skipped()).isEqualTo(30);
@@ -117,7 +92,7 @@ class RoundTripTest {
         prepare(workload);
         List<String> statements = new ArrayList<>(workload.statements());
         statements.set(failing, MISSING_TABLE_STATEMENT);
-        try (Connection connection = transactionThroughProxy()) {
+        try (Connection connection = proxy.connectInTransaction()) {
             Report report = SafeOps.on(connection).run(Script.parse("one-skip.sql", String.join(";\n", statements)));
 
             assertThat(report.skippedOutcomes()).extracting(Outcome::sql).containsExactly(MISSING_TABLE_STATEMENT);
@@ -151,14 +126,6 @@ class RoundTripTest {
 
         assertThat(pipelined).isEqualTo(afterOneByOneExecute(pagila, "", 2));
         assertThat(pipelined.outcomes()).filteredOn(o -> o.get(0).equals("SKIPPED")).hasSizeGreaterThan(100);
-    }
-
-    /** A connection through the proxy with autocommit off and the count at zero. */
-    private static Connection transactionThroughProxy() throws SQLException {
-        Connection connection = database.connectThrough(proxy);
-        connection.setAutoCommit(false);
-        proxy.reset();
-        return connection;
     }
 
     private static void prepare(Workload workload) throws SQLException {

@@ -3,25 +3,20 @@ package dev.safeops.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safeops.HiddenDriver;
-import dev.safeops.bench.Database;
-import dev.safeops.bench.LatencyProxy;
 import dev.safeops.Schema;
+import dev.safeops.ThroughProxy;
 import dev.safeops.testing.TestDatabase;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What guarding costs a wrapped connection in round trips, counted by a {@link LatencyProxy} against
+ * What guarding costs a wrapped connection in round trips, counted by a {@link dev.safeops.bench.LatencyProxy} against
  * the same JDBC calls on the bare connection.
  */
 class SafeConnectionRoundTripTest {
@@ -29,22 +24,8 @@ class SafeConnectionRoundTripTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    /** Longer than any burst of writes, so that the proxy's count is exact (see LatencyProxy). */
-    private static final Duration DELAY = Duration.ofMillis(10);
-
-    private static Database database;
-    private static LatencyProxy proxy;
-
-    @BeforeAll
-    static void startProxy() throws IOException {
-        database = Database.at(db.jdbcUrl(), db.user(), db.password());
-        proxy = LatencyProxy.start(database.host(), database.port(), DELAY);
-    }
-
-    @AfterAll
-    static void stopProxy() {
-        proxy.close();
-    }
+    @RegisterExtension
+    static final ThroughProxy proxy = new ThroughProxy(db, ThroughProxy.EXACT_ROUND_TRIPS);
 
     @BeforeEach
     void oneTable() throws SQLException {
@@ -90,8 +71,8 @@ class SafeConnectionRoundTripTest {
 
     @Test
     void aWrappedConnectionCostsNoRoundTripMoreThanTheBareOneWhenNothingFails() throws SQLException {
-        long bare = roundTripsOf(database.connectThrough(proxy), SafeConnectionRoundTripTest::migration);
-        long wrapped = roundTripsOf(SafeConnection.wrap(database.connectThrough(proxy)),
+        long bare = roundTripsOf(proxy.connect(), SafeConnectionRoundTripTest::migration);
+        long wrapped = roundTripsOf(SafeConnection.wrap(proxy.connect()),
                 SafeConnectionRoundTripTest::migration);
 
         assertThat(bare).isEqualTo(13);
@@ -100,7 +81,7 @@ class SafeConnectionRoundTripTest {
 
     @Test
     void aSkippedStatementCostsTwoRoundTripsMoreToRollBackItsSavepointAndConfirmTheSkip() throws SQLException {
-        long wrapped = roundTripsOf(SafeConnection.wrap(database.connectThrough(proxy)),
+        long wrapped = roundTripsOf(SafeConnection.wrap(proxy.connect()),
                 connection -> connection.createStatement().execute("ALTER TABLE pipeline_templates ADD COLUMN a int"));
 
         // the statement; the driver's rollback to its savepoint; the catalog confirming the table is absent
@@ -109,7 +90,7 @@ class SafeConnectionRoundTripTest {
 
     @Test
     void aConnectionThatHidesItsDriverPaysASavepointAndAReleaseRoundTripPerStatement() throws SQLException {
-        long wrapped = roundTripsOf(SafeConnection.wrap(HiddenDriver.hide(database.connectThrough(proxy))),
+        long wrapped = roundTripsOf(SafeConnection.wrap(HiddenDriver.hide(proxy.connect())),
                 connection -> connection.createStatement().execute("ALTER TABLE users ADD COLUMN a int"));
 
         assertThat(wrapped).isEqualTo(3);
