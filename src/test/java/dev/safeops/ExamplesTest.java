@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -62,7 +61,7 @@ class ExamplesTest {
 
     @Test
     void firstMigrationFromTheReadmeKeepsTheCoreChangesAndSkipsTheMissingModules() throws SQLException {
-        Report report = FirstMigration.migrate(dataSource(), PROJECT.resolve("examples/migrations"));
+        Report report = FirstMigration.migrate(db.dataSource(), PROJECT.resolve("examples/migrations"));
 
         // The summary its comment in the README shows.
         assertThat(report.summary()).isEqualTo("6 applied, 2 skipped (42P01 undefined_table ×2), 8 savepoints");
@@ -71,7 +70,7 @@ class ExamplesTest {
 
     @Test
     void theReadmesExpectationsSampleNamesWhatTheFirstMigrationCreates() throws Exception {
-        FirstMigration.migrate(dataSource(), PROJECT.resolve("examples/migrations"));
+        FirstMigration.migrate(db.dataSource(), PROJECT.resolve("examples/migrations"));
         Matcher sample = Pattern.compile("```\n(# expected\\.txt.*?)```", Pattern.DOTALL).matcher(readme());
         assertThat(sample.find()).isTrue();
 
@@ -105,14 +104,6 @@ class ExamplesTest {
     }
 
     private static final Path PROJECT = Path.of(System.getProperty("safeops.project.dir"));
-
-    private static PGSimpleDataSource dataSource() {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(db.jdbcUrl());
-        dataSource.setUser(db.user());
-        dataSource.setPassword(db.password());
-        return dataSource;
-    }
 
     private static String readme() throws IOException {
         return Files.readString(PROJECT.resolve("README.md"), StandardCharsets.UTF_8);

@@ -8,7 +8,6 @@ import dev.safeops.Schema;
 import dev.safeops.testing.TestDatabase;
 import java.sql.SQLException;
 import org.junit.jupiter.api.BeforeEach;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,12 +41,7 @@ class LegacyJdbcMigrationExampleTest {
 
     @Test
     void theReadmesSnippetReportsWhatItsCommentShows() throws SQLException {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(db.jdbcUrl());
-        dataSource.setUser(db.user());
-        dataSource.setPassword(db.password());
-
-        Report report = LegacyJdbcMigration.migrateSafely(dataSource);
+        Report report = LegacyJdbcMigration.migrateSafely(db.dataSource());
 
         assertThat(report.summary()).isEqualTo("4 applied, 2 skipped (42P01 undefined_table ×2), 6 savepoints");
     }

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.postgresql.jdbc.AutoSave;
 
 /** A {@link SafeDataSource} under a real pool and under a real Flyway migrate(). */
@@ -36,14 +35,6 @@ class SafeDataSourceTest {
         Schema.reset(db, "");
     }
 
-    private static PGSimpleDataSource driverDataSource() {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(db.jdbcUrl());
-        dataSource.setUser(db.user());
-        dataSource.setPassword(db.password());
-        return dataSource;
-    }
-
     private static HikariDataSource pool(DataSource dataSource) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(dataSource);
@@ -53,7 +44,7 @@ class SafeDataSourceTest {
 
     @Test
     void everyConnectionBorrowedFromAPoolIsGuarded() throws SQLException {
-        try (HikariDataSource pool = pool(driverDataSource())) {
+        try (HikariDataSource pool = pool(db.dataSource())) {
             SafeDataSource guarded = SafeDataSource.wrap(pool);
             for (int borrow = 0; borrow < 2; borrow++) {
                 try (SafeConnection connection = guarded.getConnection(); Statement statement = connection.createStatement()) {
@@ -71,7 +62,7 @@ class SafeDataSourceTest {
     @Test
     void aPoolOfGuardedConnectionsKeepsOnlyTheLastUnitOfWorkOfEach() throws SQLException {
         List<Outcome> seen = new ArrayList<>();
-        try (HikariDataSource pool = pool(SafeDataSource.wrap(driverDataSource()).onOutcome(seen::add))) {
+        try (HikariDataSource pool = pool(SafeDataSource.wrap(db.dataSource()).onOutcome(seen::add))) {
             for (int borrow = 0; borrow < 3; borrow++) {
                 try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
                     statement.execute(MISSING);
@@ -91,7 +82,7 @@ class SafeDataSourceTest {
     @Test
     void flywayMigratesThroughASafeDataSourceAndSkipsTheMissingModule() throws SQLException {
         List<Outcome> skipped = new ArrayList<>();
-        SafeDataSource guarded = SafeDataSource.wrap(driverDataSource(), Policy.defaults().withOptionalTables("pipeline_*"))
+        SafeDataSource guarded = SafeDataSource.wrap(db.dataSource(), Policy.defaults().withOptionalTables("pipeline_*"))
                 .onOutcome(outcome -> {
                     if (outcome.isSkipped()) {
                         skipped.add(outcome);
