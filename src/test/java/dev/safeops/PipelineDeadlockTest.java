@@ -44,8 +44,9 @@ class PipelineDeadlockTest {
     });
 
     @BeforeEach
-    void oneTable() throws SQLException {
-        Schema.reset(db, "CREATE TABLE big (v text)");
+    void oneTableAndANoisyProcedure() throws SQLException {
+        Schema.reset(db, "CREATE TABLE big (v text); CREATE PROCEDURE noisy() LANGUAGE plpgsql AS $$ BEGIN "
+                + "FOR i IN 1..40000 LOOP RAISE NOTICE '%', repeat('c', 200); END LOOP; END $$");
     }
 
     @AfterAll
@@ -64,6 +65,14 @@ class PipelineDeadlockTest {
     @Test
     void rowsFromAParenthesisedSelectFollowedByAMultiMegabyteStatementInOneWindowFinishes() throws Exception {
         Report report = runBounded(Script.parse("rows.sql", ROWS_IN_PARENTHESES + ";\n" + largeInsert() + ";"));
+
+        assertThat(report.applied()).isEqualTo(2);
+        assertThat(rowsInBig()).isEqualTo(1);
+    }
+
+    @Test
+    void aNoisyProcedureCallFollowedByAMultiMegabyteStatementInOneWindowFinishes() throws Exception {
+        Report report = runBounded(Script.parse("call.sql", "CALL noisy();\n" + largeInsert() + ";"));
 
         assertThat(report.applied()).isEqualTo(2);
         assertThat(rowsInBig()).isEqualTo(1);
