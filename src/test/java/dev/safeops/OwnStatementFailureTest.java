@@ -72,22 +72,11 @@ class OwnStatementFailureTest {
                 statement.execute("SET statement_timeout = " + STATEMENT_TIMEOUT.toMillis());
             }
             SafeOps ops = SafeOps.on(connection);
-            proxy.holdAfter(own, 1);
 
-            FutureTask<SafeOpsException> run = runInBackground(ops);
-            proxy.awaitHeld();
-            awaitParsed(pid, own);
-            sleepOnTheServer(STATEMENT_TIMEOUT.plusMillis(100));
-            proxy.release();
-
-            SafeOpsException e = run.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            SafeOpsException e = runHeldInside(own, ops, pid, () -> sleepOnTheServer(STATEMENT_TIMEOUT.plusMillis(100)));
             assertThat(e.kind()).isEqualTo(SafeOpsException.Kind.GUARD_FAILED);
-            assertThat(e.transactionUsable()).isFalse();
             assertThat(e.getSQLState()).isEqualTo("57014");
-            assertThat(e.statement()).isEqualTo(STATEMENT);
-            assertThat(e.location()).isEqualTo(new Location("own.sql", 1));
-            assertThat(e.getMessage()).doesNotContain("still open");
-            assertThat(ops.report().outcomes()).isEmpty();
+            assertNotUsableAndBlamesTheStatement(e, ops);
             assertThatThrownBy(() -> connection.createStatement().execute("SELECT 1"))
                     .isInstanceOfSatisfying(SQLException.class, aborted -> assertThat(aborted.getSQLState())
                             .as("the transaction is aborted, as reported").isEqualTo("25P02"));
@@ -103,31 +92,50 @@ class OwnStatementFailureTest {
         try (Connection connection = inTransaction(kind)) {
             int pid = backendPid(connection);
             SafeOps ops = SafeOps.on(connection);
-            proxy.holdAfter(own, 1);
 
-            FutureTask<SafeOpsException> run = runInBackground(ops);
-            proxy.awaitHeld();
-            awaitParsed(pid, own);
-            terminate(pid);
-            proxy.release();
-
-            SafeOpsException e = run.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            SafeOpsException e = runHeldInside(own, ops, pid, () -> terminate(pid));
             assertThat(e.kind()).isEqualTo(SafeOpsException.Kind.CONNECTION_LOST);
-            assertThat(e.transactionUsable()).isFalse();
             assertThat(e.getSQLState()).isEqualTo("57P01");
-            assertThat(e.statement()).isEqualTo(STATEMENT);
-            assertThat(e.location()).isEqualTo(new Location("own.sql", 1));
-            assertThat(e.getMessage()).doesNotContain("still open");
-            assertThat(ops.report().outcomes()).isEmpty();
+            assertNotUsableAndBlamesTheStatement(e, ops);
             assertThat(connection.isClosed()).as("the connection is closed, as reported").isTrue();
         }
         assertThat(Schema.columnsOf(db, "t")).containsExactly("id");
+    }
+
+    /** Not usable, the statement its own SAVEPOINT or RELEASE guarded blamed, nothing recorded as applied. */
+    private static void assertNotUsableAndBlamesTheStatement(SafeOpsException e, SafeOps ops) {
+        assertThat(e.transactionUsable()).isFalse();
+        assertThat(e.getMessage()).doesNotContain("still open");
+        assertThat(e.statement()).isEqualTo(STATEMENT);
+        assertThat(e.location()).isEqualTo(new Location("own.sql", 1));
+        assertThat(ops.report().outcomes()).isEmpty();
     }
 
     /** A connection of that kind through the proxy, autocommit off. */
     private static Connection inTransaction(Kind kind) throws SQLException {
         Connection connection = proxy.connectInTransaction(Map.of());
         return kind == Kind.DRIVER_HIDDEN_BEHIND_A_WRAPPER ? HiddenDriver.hide(connection) : connection;
+    }
+
+    /**
+     * Runs the script with the client's messages held right after the Parse of {@code own}, does
+     * {@code meanwhile} once the server waits inside that statement, lets the rest through, and
+     * returns the script's failure.
+     */
+    private static SafeOpsException runHeldInside(String own, SafeOps ops, int pid, ServerAction meanwhile)
+            throws Exception {
+        proxy.holdAfter(own, 1);
+        FutureTask<SafeOpsException> run = runInBackground(ops);
+        proxy.awaitHeld();
+        awaitParsed(pid, own);
+        meanwhile.run();
+        proxy.release();
+        return run.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Something done to the server while the client is held. */
+    private interface ServerAction {
+        void run() throws SQLException;
     }
 
     /** Runs the script on another thread, since it waits for the held messages; yields its failure. */
