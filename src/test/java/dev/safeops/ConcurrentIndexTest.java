@@ -164,6 +164,20 @@ class ConcurrentIndexTest {
     }
 
     @Test
+    void dropsTheOldIndexAReindexThatFailedAfterTheSwapLeft() throws SQLException {
+        Catalog.run("CREATE INDEX orders_v ON orders (v)");
+        failedReindex("orders_v", "LOCK TABLE orders IN ACCESS SHARE MODE");
+        assertThat(valid("orders_v_ccold")).containsExactly("false");
+        try (Connection connection = db.connect()) {
+            SafeOps ops = SafeOps.on(connection);
+
+            assertThat(ops.createIndex(ORDERS_V).isSkipped()).isTrue();
+            assertThat(ops.report().outcomes().get(0).sql()).isEqualTo("DROP INDEX CONCURRENTLY orders_v_ccold");
+        }
+        assertThat(Schema.indexes(db)).containsExactly("orders_v");
+    }
+
+    @Test
     void findsTheLeftoverOfAReindexWhoseNamePostgresqlTruncated() throws SQLException {
         String name = "i".repeat(63);
         Catalog.run("CREATE INDEX " + name + " ON orders (v)");
@@ -283,10 +297,20 @@ class ConcurrentIndexTest {
      * waits for a writer, after it has made its copy {@code name_ccnew}, which stays behind invalid.
      */
     private static void failedReindex(String name) throws SQLException {
+        failedReindex(name, "INSERT INTO orders VALUES (3)");
+    }
+
+    /**
+     * A reindex that waits for the transaction that ran {@code blocking} and times out: a writer
+     * stops it before its build, leaving the copy {@code name_ccnew}; a lock on the table alone, which
+     * only the phase after the swap waits for, stops it there, leaving the old index as
+     * {@code name_ccold}.
+     */
+    private static void failedReindex(String name, String blocking) throws SQLException {
         try (Connection blocker = db.connect(); Statement holding = blocker.createStatement();
                 Connection connection = db.connect(); Statement statement = connection.createStatement()) {
             blocker.setAutoCommit(false);
-            holding.execute("INSERT INTO orders VALUES (3)");
+            holding.execute(blocking);
             statement.execute("SET lock_timeout = '100ms'");
             assertThatThrownBy(() -> statement.execute("REINDEX INDEX CONCURRENTLY " + name))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("55P03"));
