@@ -57,6 +57,17 @@ class ConcurrentIndexTest {
     }
 
     @Test
+    void skipsAConcurrentBuildOnAMissingOptionalTable() throws SQLException {
+        try (Connection connection = db.connect()) {
+            Outcome outcome = SafeOps.on(connection, Policy.defaults().withOptionalTables("pipeline_*"))
+                    .createIndex(Index.on("pipeline_stages", "position").concurrently());
+
+            assertThat(outcome.isSkipped()).isTrue();
+            assertThat(outcome.sqlState()).isEqualTo("42P01");
+        }
+    }
+
+    @Test
     void failsAConcurrentBuildOfAnIndexThereButNotAsWanted() throws SQLException {
         Catalog.run("CREATE INDEX orders_v ON orders (v) WHERE v > 1");
         try (Connection connection = db.connect()) {
