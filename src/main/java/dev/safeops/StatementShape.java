@@ -277,6 +277,14 @@ final class StatementShape {
         return sql;
     }
 
+    /** The source text of the tokens from {@code from} up to (not including) {@code to}. */
+    String text(int from, int to) {
+        if (from >= to) {
+            return "";
+        }
+        return sql.substring(tokens.get(from).start() - offset, tokens.get(to - 1).end() - offset);
+    }
+
     Cursor cursor(int position) {
         return new Cursor(position);
     }
@@ -303,6 +311,15 @@ final class StatementShape {
 
         boolean atEnd() {
             return position >= tokens.size();
+        }
+
+        /** The token under the cursor; only when not {@link #atEnd()}. */
+        Token token() {
+            return tokens.get(position);
+        }
+
+        StatementShape shape() {
+            return StatementShape.this;
         }
 
         /** Takes the words in order, or nothing when they do not all follow. */
