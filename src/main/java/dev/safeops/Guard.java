@@ -82,7 +82,7 @@ final class Guard {
         this.channel = channel;
         this.judge = new Judge(policy);
         this.recorder = recorder;
-        this.preflight = new Preflight(channel, settings, recorder);
+        this.preflight = new Preflight(connection, channel, settings, recorder);
         this.groupSize = settings.operationsPerSavepoint();
         this.windowOperations = windowOperations(groupSize);
     }

@@ -2,6 +2,8 @@ package dev.safeops;
 
 import dev.safeops.SafeOpsException.After;
 import dev.safeops.SafeOpsException.Kind;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,13 +40,15 @@ final class Preflight {
     private static final List<String> SERVER = List.of("pg_catalog.current_setting('server_version_num')",
             "pg_catalog.current_setting('TimeZone')");
 
+    private final Connection connection;
     private final Channel channel;
     private final Settings settings;
     private final Recorder recorder;
     /** Risks whose catalog question goes ahead of the next statements sent, with it. */
     private List<Finding<RiskyOperation>> armed = List.of();
 
-    Preflight(Channel channel, Settings settings, Recorder recorder) {
+    Preflight(Connection connection, Channel channel, Settings settings, Recorder recorder) {
+        this.connection = connection;
         this.channel = channel;
         this.settings = settings;
         this.recorder = recorder;
@@ -66,7 +70,8 @@ final class Preflight {
         for (Guard.Step step : steps) {
             StatementShape shape = step.operation().shape();
             Destruction.in(shape).forEach(d -> destructions.add(new Finding<>(step, d)));
-            RiskyOperation.in(shape, earlier).forEach(r -> risks.add(new Finding<>(step, r)));
+            RiskyOperation.in(shape, earlier).stream().filter(this::versionMayMatter)
+                    .forEach(r -> risks.add(new Finding<>(step, r)));
             earlier.add(shape);
         }
         if (destructions.isEmpty() && risks.isEmpty()) {
@@ -90,6 +95,22 @@ final class Preflight {
                     null);
         }
         warnings.forEach(this::warn);
+    }
+
+    /**
+     * Whether the server's version may make this operation risky: a concurrent index build only is
+     * on PostgreSQL 14.0 to 14.3, which the driver knows without asking the server.
+     */
+    private boolean versionMayMatter(RiskyOperation risk) {
+        if (!(risk.condition() instanceof RiskyOperation.BrokenConcurrentBuild)) {
+            return true;
+        }
+        try {
+            DatabaseMetaData server = connection.getMetaData();
+            return server.getDatabaseMajorVersion() == 14 && server.getDatabaseMinorVersion() < 4;
+        } catch (SQLException | RuntimeException unknown) {
+            return true; // the catalog query tells
+        }
     }
 
     /**
