@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,12 +65,19 @@ final class Preflight {
      */
     void check(List<Guard.Step> steps, boolean autoCommit) throws SafeOpsException {
         armed = List.of();
+        recorder.forgetWarnings();
         List<Finding<Destruction>> destructions = new ArrayList<>();
         List<Finding<RiskyOperation>> risks = new ArrayList<>();
         List<StatementShape> earlier = new ArrayList<>();
         for (Guard.Step step : steps) {
             StatementShape shape = step.operation().shape();
-            Destruction.in(shape).forEach(d -> destructions.add(new Finding<>(step, d)));
+            for (Destruction destruction : Destruction.in(shape)) {
+                Optional<String> renamed = Renames.into(destruction, earlier);
+                if (renamed.isPresent()) {
+                    refuseRenamed(step, destruction, renamed.get(), autoCommit);
+                }
+                destructions.add(new Finding<>(step, destruction));
+            }
             RiskyOperation.in(shape, earlier).stream().filter(this::versionMayMatter)
                     .forEach(r -> risks.add(new Finding<>(step, r)));
             earlier.add(shape);
@@ -299,7 +307,6 @@ final class Preflight {
     private void refuseDataLoss(List<Finding<Destruction>> destructions, Answers answered, boolean autoCommit)
             throws SafeOpsException {
         List<String> answers = answered.values();
-        List<ObjectName> accepted = settings.acceptedDataLoss().stream().map(ObjectName::parse).toList();
         Guard.Step refused = null;
         List<String> losses = new ArrayList<>();
         int others = 0;
@@ -316,8 +323,7 @@ final class Preflight {
             if (loss == null) {
                 continue;
             }
-            List<List<String>> spellings = d.spellings(schema);
-            if (accepted.stream().anyMatch(name -> name.namesAnyOf(spellings))) {
+            if (accepted(d, schema)) {
                 LOG.info("safe-ops {} {}: accepted data loss: {}", step.location(), step.operation().description(), loss);
                 continue;
             }
@@ -333,12 +339,37 @@ final class Preflight {
         }
         Guard.Step blamed = refused;
         Destruction first = destructions.stream().filter(f -> f.step() == blamed).findFirst().orElseThrow().found();
-        String accept = String.join(".", first.spellings("").get(0));
         throw new SafeOpsException(Kind.DATA_LOSS, "refused " + first.statement() + ": it would destroy "
                 + String.join("; and ", losses) + others(others, "destructive") + ". Nothing of the script was sent. "
-                + "If the loss is intended, accept it for this object: --accept-data-loss " + accept
-                + " (library: Settings.withAcceptedDataLoss(\"" + accept + "\"))", null, refused.sql(),
-                refused.operation().description(), refused.location(), after(autoCommit), null);
+                + howToAccept(first), null, refused.sql(), refused.operation().description(), refused.location(),
+                after(autoCommit), null);
+    }
+
+    /**
+     * A destructive statement on a name an earlier statement of the script renamed something to:
+     * the catalog, read before the script, knows the data under the old name only, so the loss is
+     * refused unless accepted.
+     */
+    private void refuseRenamed(Guard.Step step, Destruction destruction, String renamed, boolean autoCommit)
+            throws SafeOpsException {
+        if (accepted(destruction, "")) {
+            return;
+        }
+        throw new SafeOpsException(Kind.DATA_LOSS, "refused " + destruction.statement() + ": it would destroy the data "
+                + "of " + destruction.object() + ", which the script itself renamed (" + renamed + "), so safe-ops cannot "
+                + "count it before the script runs. Nothing of the script was sent. " + howToAccept(destruction), null,
+                step.sql(), step.operation().description(), step.location(), after(autoCommit), null);
+    }
+
+    private static String howToAccept(Destruction destruction) {
+        String name = String.join(".", destruction.spellings("").get(0));
+        return "If the loss is intended, accept it for this object: --accept-data-loss " + name
+                + " (library: Settings.withAcceptedDataLoss(\"" + name + "\"))";
+    }
+
+    private boolean accepted(Destruction destruction, String schema) {
+        List<List<String>> spellings = destruction.spellings(schema);
+        return settings.acceptedDataLoss().stream().map(ObjectName::parse).anyMatch(name -> name.namesAnyOf(spellings));
     }
 
     /** What would be lost, in words, or null when nothing would. */

@@ -61,6 +61,11 @@ final class Recorder {
         warnings.computeIfAbsent(step, s -> new ArrayList<>()).addAll(risks);
     }
 
+    /** Forgets the risks of statements that never got an outcome (their script failed before them). */
+    void forgetWarnings() {
+        warnings.clear();
+    }
+
     private List<String> warningsOf(Guard.Step step) {
         List<String> risks = warnings.remove(step);
         return risks == null ? List.of() : risks;

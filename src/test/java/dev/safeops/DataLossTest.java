@@ -20,6 +20,9 @@ class DataLossTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
+    @RegisterExtension
+    static final ThroughProxy proxy = new ThroughProxy(db, ThroughProxy.EXACT_ROUND_TRIPS);
+
     private static final String ORDERS = "CREATE TABLE orders (id int PRIMARY KEY, legacy_note text, total numeric(10,2),"
             + " weight double precision, placed timestamptz, code text);"
             + " INSERT INTO orders VALUES (1, 'keep me', 12.34, 1.5, now(), 'ABCDEF'), (2, NULL, 10.00, 2, NULL, 'AB');"
@@ -253,6 +256,27 @@ class DataLossTest {
                 rows.next();
                 assertThat(rows.getString(1)).isEqualTo("7s");
             }
+            connection.rollback();
+        }
+    }
+
+    @Test
+    void refusesDroppingATableTheScriptRenamedBeforeItsDataCouldBeCounted() throws SQLException {
+        Schema.reset(db, ORDERS);
+
+        assertThat(refusal("ALTER TABLE orders RENAME TO old_orders;\nDROP TABLE old_orders;").reason())
+                .contains("which the script itself renamed (ALTER TABLE orders RENAME TO old_orders)");
+        assertThat(refusal("ALTER TABLE orders RENAME code TO old_code;\nALTER TABLE orders DROP old_code;").reason())
+                .contains("column orders.old_code");
+    }
+
+    @Test
+    void costsOneRoundTripBeforeTheScriptToCountWhatItWouldDestroy() throws SQLException {
+        Schema.reset(db, ORDERS);
+        try (Connection connection = proxy.connectInTransaction()) {
+            SafeOps.on(connection).execute("DROP TABLE empty_archive");
+
+            assertThat(proxy.roundTrips()).isEqualTo(2);
             connection.rollback();
         }
     }
