@@ -66,6 +66,9 @@ final class Preflight {
     void check(List<Guard.Step> steps, boolean autoCommit) throws SafeOpsException {
         armed = List.of();
         recorder.forgetWarnings();
+        if (!onPostgresql()) {
+            return;
+        }
         List<Finding<Destruction>> destructions = new ArrayList<>();
         List<Finding<RiskyOperation>> risks = new ArrayList<>();
         List<StatementShape> earlier = new ArrayList<>();
@@ -103,6 +106,20 @@ final class Preflight {
                     null);
         }
         warnings.forEach(this::warn);
+    }
+
+    /**
+     * Whether the connection says it is PostgreSQL's (pgjdbc answers without asking the server); the
+     * look-up is PostgreSQL's SQL, and a stand-in connection that cannot tell is not a database.
+     */
+    private boolean onPostgresql() {
+        try {
+            return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+        } catch (SQLException | RuntimeException unknown) {
+            LOG.debug("safe-ops cannot tell which database this connection is to ({}): no catalog look-up", unknown
+                    .toString());
+            return false;
+        }
     }
 
     /**
@@ -176,7 +193,7 @@ final class Preflight {
         int expected = SERVER.size() + 3 * destructions.size() + 2 * risks.size();
         Exchange exchange = send(first, statements);
         if (!exchange.failed()) {
-            return new Answers(split(exchange.firstValue(2), expected), null);
+            return new Answers(answers(first, exchange.firstValue(2), expected, autoCommit), null);
         }
         if (exchange.completed() != 2) {
             throw lookUpFailed(first, exchange.error(), exchange.completed() < 2 ? after(autoCommit) : After.ABORTED);
@@ -193,7 +210,7 @@ final class Preflight {
                 ? "counting did not finish within the " + settings.dataLossCheckTimeout().toMillis() + " ms statement "
                         + "timeout (a large or locked table)"
                 : "counting failed (SQLSTATE " + why.getSQLState() + ": " + Judge.serverMessage(why) + ")";
-        return new Answers(split(estimated.firstValue(undo.size()), expected), reason);
+        return new Answers(answers(first, estimated.firstValue(undo.size()), expected, autoCommit), reason);
     }
 
     /**
@@ -201,6 +218,15 @@ final class Preflight {
      * planner's estimates.
      */
     private record Answers(List<String> values, String estimatedBecause) {
+    }
+
+    private static List<String> answers(Guard.Step first, String answer, int expected, boolean autoCommit)
+            throws SafeOpsException {
+        try {
+            return split(answer, expected);
+        } catch (SQLException e) {
+            throw lookUpFailed(first, e, after(autoCommit));
+        }
     }
 
     private static After after(boolean autoCommit) {
@@ -249,11 +275,11 @@ final class Preflight {
         return query.toString();
     }
 
-    private static List<String> split(String answer, int expected) {
-        List<String> answers = new ArrayList<>(List.of((answer == null ? "" : answer).split(SEPARATOR, -1)));
+    private static List<String> split(String answer, int expected) throws SQLException {
+        List<String> answers = answer == null ? List.of() : List.of(answer.split(SEPARATOR, -1));
         if (answers.size() != expected) {
-            throw new IllegalStateException("the catalog answered " + answers.size() + " values to " + expected
-                    + " questions: " + answer);
+            throw new SQLException("safe-ops' catalog look-up answered " + answers.size() + " values to " + expected
+                    + " questions", "XX000");
         }
         return answers;
     }
