@@ -41,18 +41,13 @@ record Destruction(String statement, String kind, QualifiedName name, String col
         if (c.take("TRUNCATE")) {
             c.take("TABLE");
             List<Destruction> found = new ArrayList<>();
-            for (QualifiedName table : names(c)) {
+            for (QualifiedName table : SkipRule.names(c)) {
                 found.add(rows("TRUNCATE", table, cascade ? referencingTables(table) : null));
             }
             return found;
         }
-        if (c.take("ALTER", "TABLE")) {
-            c.take("IF", "EXISTS");
-            c.take("ONLY");
-            Optional<QualifiedName> table = c.name();
-            if (table.isEmpty()) {
-                return List.of();
-            }
+        Optional<QualifiedName> table = c.alteredTable();
+        if (table.isPresent()) {
             List<Destruction> found = new ArrayList<>();
             for (Cursor action : c.commaSeparated()) {
                 alterAction(table.get(), action).ifPresent(found::add);
@@ -66,7 +61,7 @@ record Destruction(String statement, String kind, QualifiedName name, String col
         if (c.take("TABLE")) {
             c.take("IF", "EXISTS");
             List<Destruction> found = new ArrayList<>();
-            for (QualifiedName table : names(c)) {
+            for (QualifiedName table : SkipRule.names(c)) {
                 found.add(rows("DROP TABLE", table, cascade ? dependents(PG_CLASS, regclass(table), null) : null));
             }
             return found;
@@ -83,7 +78,7 @@ record Destruction(String statement, String kind, QualifiedName name, String col
         }
         c.take("IF", "EXISTS");
         List<Destruction> found = new ArrayList<>();
-        for (QualifiedName name : names(c)) {
+        for (QualifiedName name : SkipRule.names(c)) {
             String catalog;
             String oid;
             String schema;
@@ -300,18 +295,6 @@ record Destruction(String statement, String kind, QualifiedName name, String col
                 + " AND k.conrelid <> k.confrelid)";
     }
 
-    private static List<QualifiedName> names(Cursor c) {
-        List<QualifiedName> names = new ArrayList<>();
-        do {
-            c.take("ONLY");
-            Optional<QualifiedName> name = c.name();
-            if (name.isEmpty()) {
-                return names;
-            }
-            names.add(name.get());
-        } while (c.takePunctuation(","));
-        return names;
-    }
 
     /** What loses data, in words: {@code table orders}, {@code column orders.note}, {@code schema legacy}. */
     String object() {

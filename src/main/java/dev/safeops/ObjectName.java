@@ -19,30 +19,22 @@ record ObjectName(List<String> parts) {
             throw new IllegalArgumentException("an object whose data loss is accepted must be named, was blank");
         }
         List<String> parts = new ArrayList<>();
-        StringBuilder part = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    part.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    part.append(c);
+        boolean valid;
+        try {
+            List<SqlLexer.Token> tokens = SqlLexer.tokens(text);
+            valid = tokens.size() % 2 == 1;
+            for (int i = 0; valid && i < tokens.size(); i++) {
+                SqlLexer.Token token = tokens.get(i);
+                valid = i % 2 == 1 ? token.isSymbol(".") : token.kind() == SqlLexer.Kind.WORD
+                        || (token.kind() == SqlLexer.Kind.QUOTED_IDENTIFIER && !token.value().isEmpty());
+                if (valid && i % 2 == 0) {
+                    parts.add(token.value());
                 }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == '.') {
-                parts.add(part.toString());
-                part.setLength(0);
-            } else {
-                part.append(SqlLexer.asciiLowerCase(String.valueOf(c)));
             }
+        } catch (InvalidScriptException unreadable) {
+            valid = false;
         }
-        parts.add(part.toString());
-        if (quoted || parts.size() > 3 || parts.stream().anyMatch(String::isBlank)) {
+        if (!valid || parts.size() > 3) {
             throw new IllegalArgumentException("\"" + text + "\" is not an object name such as table, schema.table, "
                     + "table.column or schema.table.column");
         }

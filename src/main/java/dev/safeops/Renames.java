@@ -21,12 +21,7 @@ final class Renames {
         }
         for (StatementShape shape : earlier) {
             Cursor c = shape.cursor(0);
-            if (!c.take("ALTER", "TABLE")) {
-                continue;
-            }
-            c.take("IF", "EXISTS");
-            c.take("ONLY");
-            Optional<QualifiedName> table = c.name();
+            Optional<QualifiedName> table = c.alteredTable();
             if (table.isEmpty() || !c.take("RENAME")) {
                 continue;
             }

@@ -80,19 +80,15 @@ record RiskyOperation(String rule, String table, String lock, String effect, Str
     /** Every risky operation of the statement; {@code earlier} are the statements of its script before it. */
     static List<RiskyOperation> in(StatementShape shape, List<StatementShape> earlier) {
         Cursor c = shape.cursor(0);
-        if (c.take("ALTER", "TABLE")) {
-            c.take("IF", "EXISTS");
-            c.take("ONLY");
-            Optional<QualifiedName> table = c.name();
-            if (table.isEmpty()) {
-                return List.of();
-            }
+        Optional<QualifiedName> altered = c.alteredTable();
+        if (altered.isPresent()) {
             List<RiskyOperation> found = new ArrayList<>();
             for (Cursor action : c.commaSeparated()) {
-                alterAction(table.get(), action, earlier).ifPresent(found::add);
+                alterAction(altered.get(), action, earlier).ifPresent(found::add);
             }
             return found;
         }
+        c = shape.cursor(0);
         if (c.take("CREATE")) {
             c.take("UNIQUE");
             if (!c.take("INDEX")) {
@@ -341,12 +337,7 @@ record RiskyOperation(String rule, String table, String lock, String effect, Str
     private static boolean addedNotValid(String constraint, List<StatementShape> earlier) {
         for (StatementShape shape : earlier) {
             Cursor c = shape.cursor(0);
-            if (!c.take("ALTER", "TABLE")) {
-                continue;
-            }
-            c.take("IF", "EXISTS");
-            c.take("ONLY");
-            if (c.name().isEmpty()) {
+            if (c.alteredTable().isEmpty()) {
                 continue;
             }
             for (Cursor action : c.commaSeparated()) {

@@ -333,6 +333,19 @@ final class StatementShape {
             return true;
         }
 
+        /**
+         * Takes {@code ALTER TABLE [IF EXISTS] [ONLY] name} and returns the table; empty (the cursor
+         * moved anywhere) for any other statement.
+         */
+        Optional<QualifiedName> alteredTable() {
+            if (!take("ALTER", "TABLE")) {
+                return Optional.empty();
+            }
+            take("IF", "EXISTS");
+            take("ONLY");
+            return name();
+        }
+
         /** Moves past the first top-level occurrence of the keyword; false (not moved) when there is none. */
         boolean skipPast(String keyword) {
             int depth = 0;

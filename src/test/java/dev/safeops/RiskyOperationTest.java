@@ -36,7 +36,13 @@ class RiskyOperationTest {
     }
 
     private static List<String> warnings(String sql, Settings settings) throws SQLException {
-        try (Connection connection = db.connectInTransaction()) {
+        return warnings("SELECT 1", sql, settings);
+    }
+
+    /** The warnings of running {@code sql} after the caller's own {@code setting}, rolled back. */
+    private static List<String> warnings(String setting, String sql, Settings settings) throws SQLException {
+        try (Connection connection = db.connectInTransaction(); Statement statement = connection.createStatement()) {
+            statement.execute(setting);
             Report report = SafeOps.on(connection, Policy.defaults(), settings).run(Script.parse("change.sql", sql));
             connection.rollback();
             return report.outcomes().stream().flatMap(outcome -> outcome.warnings().stream()).toList();
@@ -120,17 +126,8 @@ class RiskyOperationTest {
         Schema.reset(db, ORDERS);
         String change = "ALTER TABLE orders ALTER COLUMN placed TYPE timestamptz;";
 
-        assertThat(warnings("SET LOCAL TimeZone = 'UTC';", change)).isEmpty();
-        assertThat(warnings("SET LOCAL TimeZone = 'Europe/Berlin';", change)).hasSize(1);
-    }
-
-    private static List<String> warnings(String setting, String sql) throws SQLException {
-        try (Connection connection = db.connectInTransaction(); Statement statement = connection.createStatement()) {
-            statement.execute(setting);
-            Report report = SafeOps.on(connection, Policy.defaults(), ANY_ROW_IS_LARGE).run(Script.parse("c.sql", sql));
-            connection.rollback();
-            return report.outcomes().stream().flatMap(outcome -> outcome.warnings().stream()).toList();
-        }
+        assertThat(warnings("SET LOCAL TimeZone = 'UTC'", change, ANY_ROW_IS_LARGE)).isEmpty();
+        assertThat(warnings("SET LOCAL TimeZone = 'Europe/Berlin'", change, ANY_ROW_IS_LARGE)).hasSize(1);
     }
 
     @Test
