@@ -36,7 +36,11 @@ record ColumnType(String name, List<Integer> modifiers) {
         if (matcher.find()) {
             for (String number : matcher.group(1).split(",")) {
                 if (!number.isBlank()) {
-                    modifiers.add(Integer.parseInt(number.strip()));
+                    try {
+                        modifiers.add(Integer.parseInt(number.strip()));
+                    } catch (NumberFormatException tooLarge) {
+                        return new ColumnType(folded, List.of()); // no type takes it: judged as unknown
+                    }
                 }
             }
             folded = (folded.substring(0, matcher.start()) + " " + folded.substring(matcher.end())).strip()

@@ -141,7 +141,6 @@ record Destruction(String statement, String kind, QualifiedName name, String col
         if (column.isEmpty() || !(c.take("TYPE") || c.take("SET", "DATA", "TYPE"))) {
             return Optional.empty();
         }
-        int typeStart = c.position();
         String typeText = typeText(c);
         String quoted = Identifier.quote(column.get(), "column name");
         Optional<Integer> truncatedTo = Optional.empty();
@@ -161,7 +160,7 @@ record Destruction(String statement, String kind, QualifiedName name, String col
             changed = "length((" + usingValue + ")::text) > " + truncatedTo.get();
             what = "values longer than " + truncatedTo.get() + " characters, cut by the USING cast";
         } else {
-            Optional<ColumnType.Loss> loss = typeStart < 0 ? Optional.empty() : ColumnType.parse(typeText).lossFrom();
+            Optional<ColumnType.Loss> loss = ColumnType.parse(typeText).lossFrom();
             if (loss.isEmpty()) {
                 return Optional.empty();
             }
@@ -200,18 +199,8 @@ record Destruction(String statement, String kind, QualifiedName name, String col
 
         static Optional<UsingCast> at(Cursor c) {
             int start = c.position();
-            String text = c.textToComma();
             StatementShape shape = c.shape();
-            int end = start;
-            int depth = 0;
-            while (end < shape.tokens().size()) {
-                SqlLexer.Token token = shape.tokens().get(end);
-                if (depth == 0 && token.isSymbol(",")) {
-                    break;
-                }
-                depth += token.isSymbol("(") ? 1 : token.isSymbol(")") ? -1 : 0;
-                end++;
-            }
+            int end = c.commaOrEnd();
             // the cast must be the last thing of the expression: … :: varchar ( n )
             int i = end - 1;
             if (i - 3 < start || !shape.tokens().get(i).isSymbol(")")
@@ -234,9 +223,12 @@ record Destruction(String statement, String kind, QualifiedName name, String col
             if (!name.equals("varchar") && !name.equals("bpchar")) {
                 return Optional.empty();
             }
-            int length = Integer.parseInt(shape.tokens().get(i - 1).text());
-            String value = shape.text(start, typeStart - 1);
-            return text.isEmpty() ? Optional.empty() : Optional.of(new UsingCast(value, length));
+            try {
+                int length = Integer.parseInt(shape.tokens().get(i - 1).text());
+                return Optional.of(new UsingCast(shape.text(start, typeStart - 1), length));
+            } catch (NumberFormatException notPlain) {
+                return Optional.empty(); // 0x10, 1_000: PostgreSQL rejects them as a type modifier anyway
+            }
         }
     }
 

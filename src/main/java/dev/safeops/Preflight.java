@@ -66,9 +66,6 @@ final class Preflight {
     void check(List<Guard.Step> steps, boolean autoCommit) throws SafeOpsException {
         armed = List.of();
         recorder.forgetWarnings();
-        if (!onPostgresql()) {
-            return;
-        }
         List<Finding<Destruction>> destructions = new ArrayList<>();
         List<Finding<RiskyOperation>> risks = new ArrayList<>();
         List<StatementShape> earlier = new ArrayList<>();
@@ -85,7 +82,7 @@ final class Preflight {
                     .forEach(r -> risks.add(new Finding<>(step, r)));
             earlier.add(shape);
         }
-        if (destructions.isEmpty() && risks.isEmpty()) {
+        if ((destructions.isEmpty() && risks.isEmpty()) || !onPostgresql()) {
             return;
         }
         if (destructions.isEmpty() && !settings.failOnRisk() && !autoCommit) {
@@ -101,7 +98,7 @@ final class Preflight {
             Map.Entry<Guard.Step, List<String>> first = warnings.entrySet().iterator().next();
             Guard.Step step = first.getKey();
             throw new SafeOpsException(Kind.RISK, "refused under fail-on-risk: " + String.join("; ", first.getValue())
-                    + others(warnings.size() - 1, "risky") + ". Nothing of it was sent", null, step.sql(),
+                    + others(warnings.size() - 1, "risky") + ". Nothing of the script was sent", null, step.sql(),
                     step.operation().description(), step.location(), autoCommit ? After.AUTOCOMMIT : After.UNCHANGED,
                     null);
         }

@@ -287,13 +287,8 @@ record RiskyOperation(String rule, String table, String lock, String effect, Str
 
     /** Whether the rest of this action (to the next top-level comma) holds these words in a row. */
     private static boolean containsWords(Cursor c, String... words) {
-        List<Token> tokens = c.shape().tokens();
-        int depth = 0;
-        for (int i = c.position(); i < tokens.size(); i++) {
-            Token token = tokens.get(i);
-            if (depth == 0 && token.isSymbol(",")) {
-                return false;
-            }
+        int end = c.commaOrEnd();
+        for (int i = c.position(); i < end; i++) {
             boolean match = true;
             for (int w = 0; w < words.length && match; w++) {
                 match = c.shape().word(i + w).equals(words[w]);
@@ -301,23 +296,12 @@ record RiskyOperation(String rule, String table, String lock, String effect, Str
             if (match) {
                 return true;
             }
-            depth += token.isSymbol("(") ? 1 : token.isSymbol(")") ? -1 : 0;
         }
         return false;
     }
 
     private static boolean endsWithNotValid(Cursor c) {
-        List<Token> tokens = c.shape().tokens();
-        int depth = 0;
-        int end = tokens.size();
-        for (int i = c.position(); i < tokens.size(); i++) {
-            Token token = tokens.get(i);
-            if (depth == 0 && token.isSymbol(",")) {
-                end = i;
-                break;
-            }
-            depth += token.isSymbol("(") ? 1 : token.isSymbol(")") ? -1 : 0;
-        }
+        int end = c.commaOrEnd();
         return end >= 2 && c.shape().word(end - 2).equals("NOT") && c.shape().word(end - 1).equals("VALID");
     }
 

@@ -378,18 +378,22 @@ final class StatementShape {
             return pieces;
         }
 
-        /** Source text from this cursor up to (not including) the next top-level comma, or the end. */
-        String textToComma() {
+        /** The index of the next top-level comma from this cursor on, or the end of the statement. */
+        int commaOrEnd() {
             int depth = 0;
-            int end = tokens.size();
             for (int i = position; i < tokens.size(); i++) {
                 Token token = tokens.get(i);
                 if (depth == 0 && token.isSymbol(",")) {
-                    end = i;
-                    break;
+                    return i;
                 }
                 depth += depthChange(token);
             }
+            return tokens.size();
+        }
+
+        /** Source text from this cursor up to (not including) the next top-level comma, or the end. */
+        String textToComma() {
+            int end = commaOrEnd();
             if (position >= end) {
                 return "";
             }

@@ -114,4 +114,12 @@ class StatementRiskTest {
     void namesWhatADestructiveStatementWouldDestroy(String sql, String objects) {
         assertThat(destructions(sql)).extracting(Destruction::object).containsExactly(objects.split(", "));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ALTER TABLE t ALTER c TYPE varchar(99999999999)",
+            "ALTER TABLE t ALTER c TYPE text USING c::varchar(1_000)"})
+    void readsATypeModifierNoTypeTakesWithoutFailing(String sql) {
+        assertThat(risks(sql)).extracting(RiskyOperation::rule).containsExactly("ALTER COLUMN TYPE that rewrites");
+        assertThat(destructions(sql)).isEmpty();
+    }
 }
