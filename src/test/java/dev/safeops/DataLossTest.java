@@ -280,4 +280,15 @@ class DataLossTest {
             connection.rollback();
         }
     }
+
+    @Test
+    void refusesInAutocommitModeToo() throws SQLException {
+        Schema.reset(db, ORDERS);
+        try (Connection connection = db.connect()) {
+            assertThatThrownBy(() -> SafeOps.on(connection).execute("TRUNCATE orders"))
+                    .isInstanceOfSatisfying(SafeOpsException.class,
+                            e -> assertThat(e.kind()).isEqualTo(SafeOpsException.Kind.DATA_LOSS));
+        }
+        assertThat(Schema.strings(db, "SELECT count(*)::text FROM orders")).containsExactly("2");
+    }
 }

@@ -223,4 +223,32 @@ class RiskyOperationTest {
             assertThat(outcome.warnings()).isEmpty();
         }
     }
+
+    @Test
+    void judgesAPartitionedTableByItsPartitions() throws SQLException {
+        Schema.reset(db, "CREATE TABLE events (id int, at date) PARTITION BY RANGE (at); CREATE TABLE events_2026 "
+                + "PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01'); INSERT INTO events VALUES "
+                + "(1, '2026-05-01'); ANALYZE events_2026");
+
+        assertThat(warnings("CREATE INDEX events_id ON events (id);")).singleElement().asString()
+                .contains("CREATE INDEX without CONCURRENTLY: events (");
+    }
+
+    @Test
+    void judgesATableAnotherSessionHoldsLockedByItsPagesWithoutWaitingForTheLock() throws SQLException {
+        Schema.reset(db, ORDERS + "; ANALYZE orders");
+        try (Connection holder = db.connectInTransaction(); Statement lock = holder.createStatement();
+             Connection connection = db.connectInTransaction()) {
+            lock.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
+            SafeOps ops = SafeOps.on(connection, Policy.defaults(), ANY_ROW_IS_LARGE.withFailOnRisk(true));
+
+            SafeOpsException refused = catchThrowableOfType(() -> ops.execute("CREATE INDEX orders_total ON orders "
+                    + "(total)"), SafeOpsException.class);
+
+            assertThat(refused.kind()).isEqualTo(SafeOpsException.Kind.RISK);
+            assertThat(refused.reason()).contains("8 kB");
+            connection.rollback();
+            holder.rollback();
+        }
+    }
 }
