@@ -73,6 +73,7 @@ final class Guard {
     private final Channel channel;
     private final Judge judge;
     private final Recorder recorder;
+    private final Preflight preflight;
     private final int groupSize;
     private final int windowOperations;
 
@@ -81,6 +82,7 @@ final class Guard {
         this.channel = channel;
         this.judge = new Judge(policy);
         this.recorder = recorder;
+        this.preflight = new Preflight(connection, channel, settings, recorder);
         this.groupSize = settings.operationsPerSavepoint();
         this.windowOperations = windowOperations(groupSize);
     }
@@ -113,6 +115,7 @@ final class Guard {
             }
         }
         refuseAbortedTransaction(steps.get(0));
+        preflight.check(steps, autoCommit);
         if (autoCommit) {
             for (Step step : steps) {
                 runAlone(step);
@@ -646,7 +649,7 @@ final class Guard {
 
     private Exchange send(Step step, List<String> statements) throws SafeOpsException {
         try {
-            return channel.send(statements);
+            return preflight.send(statements);
         } catch (SQLException e) {
             throw failure(Kind.GUARD_FAILED, step, e, "the server could not be reached");
         }

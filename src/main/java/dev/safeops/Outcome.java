@@ -1,5 +1,6 @@
 package dev.safeops;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,9 +26,12 @@ import java.util.Objects;
  *                  {@link SafeOps#execute} and typed operations
  * @param index     the statement's 0-based position in that script ({@link ScriptStatement#index()}),
  *                  or -1 when there is no script
+ * @param warnings  what makes the statement risky on this database, judged with the table's real
+ *                  size before it ran: the lock it took, the table's size, and the safe recipe;
+ *                  empty for most statements
  */
 public record Outcome(Status status, String operation, String sql, String sqlState, String reason,
-                      Location location, String script, int index) {
+                      Location location, String script, int index, List<String> warnings) {
 
     /** Whether an operation's changes were kept or the operation was skipped. */
     public enum Status {
@@ -42,6 +46,7 @@ public record Outcome(Status status, String operation, String sql, String sqlSta
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(location, "location");
+        warnings = List.copyOf(warnings);
         if (status == Status.SKIPPED && (sqlState == null || reason == null)) {
             throw new IllegalArgumentException("a skipped outcome needs its SQLSTATE and reason");
         }
@@ -50,16 +55,16 @@ public record Outcome(Status status, String operation, String sql, String sqlSta
         }
     }
 
-    static Outcome applied(Guard.Step step, String reason) {
+    static Outcome applied(Guard.Step step, String reason, List<String> warnings) {
         Operation operation = step.operation();
         return new Outcome(Status.APPLIED, operation.description(), operation.sql(), null, reason, step.location(),
-                step.script(), step.index());
+                step.script(), step.index(), warnings);
     }
 
-    static Outcome skipped(Guard.Step step, String sqlState, String reason) {
+    static Outcome skipped(Guard.Step step, String sqlState, String reason, List<String> warnings) {
         Operation operation = step.operation();
         return new Outcome(Status.SKIPPED, operation.description(), operation.sql(), sqlState, reason,
-                step.location(), step.script(), step.index());
+                step.location(), step.script(), step.index(), warnings);
     }
 
     public boolean isApplied() {

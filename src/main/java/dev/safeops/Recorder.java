@@ -1,7 +1,9 @@
 package dev.safeops;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +23,15 @@ final class Recorder {
     private long skipped;
     private long totalSavepoints;
     private Consumer<Outcome> listener = outcome -> { };
+    /** Risks judged before the statements ran, until their outcomes take them. */
+    private final Map<Guard.Step, List<String>> warnings = new HashMap<>();
 
     void listener(Consumer<Outcome> listener) {
         this.listener = listener;
     }
 
     void applied(Guard.Step step) {
-        Outcome outcome = Outcome.applied(step, null);
+        Outcome outcome = Outcome.applied(step, null, warningsOf(step));
         applied++;
         outcomes.add(outcome);
         LOG.debug("{}", outcome);
@@ -36,7 +40,7 @@ final class Recorder {
 
     /** Applied, with a reason worth reporting (such as a repair made before it could be). */
     void applied(Guard.Step step, String reason) {
-        Outcome outcome = Outcome.applied(step, reason);
+        Outcome outcome = Outcome.applied(step, reason, warningsOf(step));
         applied++;
         outcomes.add(outcome);
         LOG.info("safe-ops {} {}: {}", outcome.location(), outcome.operation(), reason);
@@ -44,12 +48,27 @@ final class Recorder {
     }
 
     void skipped(Guard.Step step, String sqlState, String reason) {
-        Outcome outcome = Outcome.skipped(step, sqlState, reason);
+        Outcome outcome = Outcome.skipped(step, sqlState, reason, warningsOf(step));
         skipped++;
         outcomes.add(outcome);
         LOG.warn("safe-ops skipped {} {} [SQLSTATE {}]: {} — statement: {}", outcome.location(), outcome.operation(),
                 sqlState, reason, outcome.sql());
         listener.accept(outcome);
+    }
+
+    /** Keeps the statement's risks for its outcome. */
+    void warn(Guard.Step step, List<String> risks) {
+        warnings.computeIfAbsent(step, s -> new ArrayList<>()).addAll(risks);
+    }
+
+    /** Forgets the risks of statements that never got an outcome (their script failed before them). */
+    void forgetWarnings() {
+        warnings.clear();
+    }
+
+    private List<String> warningsOf(Guard.Step step) {
+        List<String> risks = warnings.remove(step);
+        return risks == null ? List.of() : risks;
     }
 
     void savepointsSent(int count) {

@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  *       refuses in a transaction block, {@code COPY} through the client, session changes pgjdbc
  *       cannot live with, several statements in one {@link #execute} — it refuses before anything is
  *       sent, for a whole {@link Script} at once, identically on every kind of connection.</li>
+ *   <li>A statement that would destroy data — a {@code DROP TABLE} or {@code TRUNCATE} of a table with
+ *       rows, a {@code DROP COLUMN} of a column holding values, a {@code DROP … CASCADE} with dependent
+ *       objects, a type change that alters values — is refused before anything of its script is sent
+ *       ({@link SafeOpsException.Kind#DATA_LOSS}), unless {@link Settings#acceptedDataLoss()} names its
+ *       object. An operation that locks or rewrites a large table carries a warning in its
+ *       {@link Outcome#warnings()}, or is refused with {@link Settings#failOnRisk()}.</li>
  *   <li>No round trip can leave client and server waiting for each other: what travels together is
  *       bounded in statements and bytes.</li>
  *   <li>In autocommit mode each statement is its own transaction; errors are classified the same way.</li>

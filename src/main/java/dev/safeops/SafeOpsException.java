@@ -32,7 +32,18 @@ public final class SafeOpsException extends SQLException {
          */
         DRIVER_ERROR,
         /** safe-ops' own savepoint, rollback or catalog look-up failed. */
-        GUARD_FAILED
+        GUARD_FAILED,
+        /**
+         * Refused before anything of the script was sent: a statement would destroy data (rows,
+         * non-null values, values a type change alters, objects dropped with CASCADE) of an object
+         * whose loss the settings do not accept.
+         */
+        DATA_LOSS,
+        /**
+         * Refused before anything of the script was sent: a statement would lock or rewrite a large
+         * table, and the settings fail on risk.
+         */
+        RISK
     }
 
     /** The transaction's state once the failure was handled. */

@@ -581,7 +581,8 @@ final class SkipRule {
         return Optional.empty();
     }
 
-    private static List<QualifiedName> names(Cursor c) {
+    /** {@code [ONLY] name, [ONLY] name, …}; empty unless every one is a name. */
+    static List<QualifiedName> names(Cursor c) {
         List<QualifiedName> names = new ArrayList<>();
         do {
             c.take("ONLY");

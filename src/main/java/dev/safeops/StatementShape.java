@@ -277,6 +277,14 @@ final class StatementShape {
         return sql;
     }
 
+    /** The source text of the tokens from {@code from} up to (not including) {@code to}. */
+    String text(int from, int to) {
+        if (from >= to) {
+            return "";
+        }
+        return sql.substring(tokens.get(from).start() - offset, tokens.get(to - 1).end() - offset);
+    }
+
     Cursor cursor(int position) {
         return new Cursor(position);
     }
@@ -305,6 +313,15 @@ final class StatementShape {
             return position >= tokens.size();
         }
 
+        /** The token under the cursor; only when not {@link #atEnd()}. */
+        Token token() {
+            return tokens.get(position);
+        }
+
+        StatementShape shape() {
+            return StatementShape.this;
+        }
+
         /** Takes the words in order, or nothing when they do not all follow. */
         boolean take(String... keywords) {
             for (int i = 0; i < keywords.length; i++) {
@@ -314,6 +331,19 @@ final class StatementShape {
             }
             position += keywords.length;
             return true;
+        }
+
+        /**
+         * Takes {@code ALTER TABLE [IF EXISTS] [ONLY] name} and returns the table; empty (the cursor
+         * moved anywhere) for any other statement.
+         */
+        Optional<QualifiedName> alteredTable() {
+            if (!take("ALTER", "TABLE")) {
+                return Optional.empty();
+            }
+            take("IF", "EXISTS");
+            take("ONLY");
+            return name();
         }
 
         /** Moves past the first top-level occurrence of the keyword; false (not moved) when there is none. */
@@ -348,18 +378,22 @@ final class StatementShape {
             return pieces;
         }
 
-        /** Source text from this cursor up to (not including) the next top-level comma, or the end. */
-        String textToComma() {
+        /** The index of the next top-level comma from this cursor on, or the end of the statement. */
+        int commaOrEnd() {
             int depth = 0;
-            int end = tokens.size();
             for (int i = position; i < tokens.size(); i++) {
                 Token token = tokens.get(i);
                 if (depth == 0 && token.isSymbol(",")) {
-                    end = i;
-                    break;
+                    return i;
                 }
                 depth += depthChange(token);
             }
+            return tokens.size();
+        }
+
+        /** Source text from this cursor up to (not including) the next top-level comma, or the end. */
+        String textToComma() {
+            int end = commaOrEnd();
             if (position >= end) {
                 return "";
             }

@@ -3,6 +3,7 @@ package dev.safeops.cli;
 import dev.safeops.InvalidScriptException;
 import dev.safeops.Plan;
 import dev.safeops.Policy;
+import dev.safeops.Settings;
 import dev.safeops.Tolerance;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -114,6 +115,18 @@ final class ApplyCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     private int lockWaitSeconds;
 
+    @Option(names = "--accept-data-loss", split = ",", paramLabel = "OBJECT",
+            description = {"Let statements destroy the data of this object: table, schema.table, table.column or "
+                    + "schema.table.column. Without it, a statement that would drop a non-empty table, a column holding "
+                    + "values, truncate rows, drop dependents with CASCADE or change values with a type change is "
+                    + "refused before anything is sent. Repeatable or comma-separated; there is no global switch."})
+    private List<String> acceptDataLoss = new ArrayList<>();
+
+    @Option(names = "--fail-on-risk",
+            description = "Refuse, before anything is sent, a statement that would lock or rewrite a large table "
+                    + "(reported as a warning otherwise).")
+    private boolean failOnRisk;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "SQL files (UTF-8), run in the order given.")
     private List<Path> files;
 
@@ -121,6 +134,7 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         // Everything a user can get wrong is checked before connecting, so exit 2 means nothing was sent.
         Policy policy = policy();
+        Settings settings = settings();
         checkReport();
         if (lockWaitSeconds < 0) {
             throw new CommandException(Main.NOT_STARTED, "--lock-wait must be 0 or more seconds, was " + lockWaitSeconds);
@@ -139,7 +153,7 @@ final class ApplyCommand implements Callable<Integer> {
         try (Connection open = ConnectionOptions.connect(database)) {
             // Held until every statement has run, those after the commit included.
             try (MigrationLock held = noLock ? null : lock(open, err)) {
-                result = new Execution(open, policy, statementsPerSavepoint, plan, progress).run(dryRun);
+                result = new Execution(open, policy, settings, plan, progress).run(dryRun);
             }
         } catch (SQLException e) {
             if (result == null) {
@@ -217,6 +231,15 @@ final class ApplyCommand implements Callable<Integer> {
         return optional.isEmpty() ? policy : policy.withOptionalTables(optional.toArray(String[]::new));
     }
 
+    private Settings settings() {
+        try {
+            return Settings.defaults().withOperationsPerSavepoint(statementsPerSavepoint)
+                    .withAcceptedDataLoss(acceptDataLoss.toArray(String[]::new)).withFailOnRisk(failOnRisk);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(Main.NOT_STARTED, "--accept-data-loss: " + e.getMessage(), e);
+        }
+    }
+
     /** Skips and failures always, statements run after the commit always, the rest only when asked. */
     private void print(ApplyResult result, Plan plan, PrintWriter out, PrintWriter err) {
         for (StatementResult statement : result.statements()) {
@@ -226,6 +249,9 @@ final class ApplyCommand implements Callable<Integer> {
                     || (main.verbose() && status == StatementResult.Status.APPLIED);
             if (shown) {
                 out.println(line(statement));
+            }
+            for (String warning : statement.warnings()) {
+                out.println(String.format("%s  %-7s  %-5s  %s", statement.step().location(), "RISK", "", warning));
             }
         }
         String counts = result.count(StatementResult.Status.APPLIED) + " applied, "

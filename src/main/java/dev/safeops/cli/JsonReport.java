@@ -46,6 +46,11 @@ final class JsonReport {
                 json.writeStringField("sqlState", statement.sqlState());
                 json.writeStringField("message", statement.message());
                 json.writeStringField("sql", step.sql());
+                json.writeArrayFieldStart("warnings");
+                for (String warning : statement.warnings()) {
+                    json.writeString(warning);
+                }
+                json.writeEndArray();
                 json.writeEndObject();
             }
             json.writeEndArray();

@@ -2,6 +2,7 @@ package dev.safeops.cli;
 
 import dev.safeops.Outcome;
 import dev.safeops.Plan;
+import java.util.List;
 
 /**
  * What became of one statement of an {@code apply} run.
@@ -11,8 +12,14 @@ import dev.safeops.Plan;
  * @param sqlState the SQLSTATE of a skip or failure, otherwise {@code null}
  * @param message  why it was skipped, failed or not run, what was repaired before it was applied,
  *                 otherwise {@code null}
+ * @param warnings what makes the statement risky on this database (lock, size, safe recipe), judged
+ *                 before it ran; usually empty
  */
-record StatementResult(Plan.Step step, Status status, String sqlState, String message) {
+record StatementResult(Plan.Step step, Status status, String sqlState, String message, List<String> warnings) {
+
+    StatementResult {
+        warnings = List.copyOf(warnings);
+    }
 
     enum Status {
         /** Ran, and its change was kept (or, in a dry run or a rolled-back run, would have been). */
@@ -27,15 +34,15 @@ record StatementResult(Plan.Step step, Status status, String sqlState, String me
 
     static StatementResult of(Plan.Step step, Outcome outcome) {
         return outcome.isApplied()
-                ? new StatementResult(step, Status.APPLIED, null, outcome.reason())
-                : new StatementResult(step, Status.SKIPPED, outcome.sqlState(), outcome.reason());
+                ? new StatementResult(step, Status.APPLIED, null, outcome.reason(), outcome.warnings())
+                : new StatementResult(step, Status.SKIPPED, outcome.sqlState(), outcome.reason(), outcome.warnings());
     }
 
     static StatementResult failed(Plan.Step step, String sqlState, String message) {
-        return new StatementResult(step, Status.FAILED, sqlState, message);
+        return new StatementResult(step, Status.FAILED, sqlState, message, List.of());
     }
 
     static StatementResult notRun(Plan.Step step, String why) {
-        return new StatementResult(step, Status.NOT_RUN, null, why);
+        return new StatementResult(step, Status.NOT_RUN, null, why, List.of());
     }
 }

@@ -3,6 +3,7 @@ package dev.safeops.flyway;
 import dev.safeops.Policy;
 import dev.safeops.Report;
 import dev.safeops.SafeOps;
+import dev.safeops.Settings;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 import org.slf4j.Logger;
@@ -67,10 +68,18 @@ public abstract class SafeJavaMigration extends BaseJavaMigration {
         return Policy.defaults();
     }
 
+    /**
+     * The settings the body's operations run with: {@link Settings#defaults()} unless overridden
+     * (to accept the loss of an object's data, say: {@code withAcceptedDataLoss("orders.legacy_note")}).
+     */
+    protected Settings settings() {
+        return Settings.defaults();
+    }
+
     /** Runs {@link #migrate(SafeOps)} on Flyway's connection and logs what was applied and skipped. */
     @Override
     public final void migrate(Context context) throws Exception {
-        SafeOps ops = SafeOps.on(context.getConnection(), policy());
+        SafeOps ops = SafeOps.on(context.getConnection(), policy(), settings());
         boolean succeeded = false;
         try {
             migrate(ops);

@@ -4,6 +4,7 @@ import dev.safeops.Policy;
 import dev.safeops.Report;
 import dev.safeops.SafeOps;
 import dev.safeops.SafeOpsException;
+import dev.safeops.Settings;
 import java.sql.Connection;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -65,6 +66,7 @@ public final class SafeOpsCallback implements Callback {
     private static final String NAME = "~safe-ops";
 
     private final Policy policy;
+    private final Settings settings;
     private final BiConsumer<MigrationInfo, Report> reports;
     private GuardedMigration current;
 
@@ -80,13 +82,29 @@ public final class SafeOpsCallback implements Callback {
      *     its PostgreSQL support ({@code flyway-database-postgresql})
      */
     public SafeOpsCallback(Policy policy) {
-        this(policy, (migration, report) -> { });
+        this(policy, Settings.defaults(), (migration, report) -> { });
+    }
+
+    /**
+     * Guards SQL migrations with the given policy and settings (to accept the loss of an object's
+     * data, say: {@code Settings.defaults().withAcceptedDataLoss("orders.legacy_note")}).
+     *
+     * @throws IllegalStateException if the Flyway on the class path is older than 11.7 or lacks
+     *     its PostgreSQL support ({@code flyway-database-postgresql})
+     */
+    public SafeOpsCallback(Policy policy, Settings settings) {
+        this(policy, settings, (migration, report) -> { });
     }
 
     /** Also hands each migration's report to {@code reports} when the migration ends. */
     SafeOpsCallback(Policy policy, BiConsumer<MigrationInfo, Report> reports) {
+        this(policy, Settings.defaults(), reports);
+    }
+
+    private SafeOpsCallback(Policy policy, Settings settings, BiConsumer<MigrationInfo, Report> reports) {
         FlywayRequirement.requireStatementBlocking(Callback.class.getClassLoader());
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.reports = reports;
     }
 
@@ -155,7 +173,7 @@ public final class SafeOpsCallback implements Callback {
 
     private GuardedMigration guardedMigration(MigrationInfo migration, Connection connection) {
         if (current == null || current.migration() != migration || current.connection() != connection) {
-            current = new GuardedMigration(migration, connection, SafeOps.on(connection, policy));
+            current = new GuardedMigration(migration, connection, SafeOps.on(connection, policy, settings));
         }
         return current;
     }
