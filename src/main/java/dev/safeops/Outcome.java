@@ -25,9 +25,11 @@ import java.util.Objects;
  *                  {@link SafeOps#execute} and typed operations
  * @param index     the statement's 0-based position in that script ({@link ScriptStatement#index()}),
  *                  or -1 when there is no script
+ * @param lockRetries how many times the statement was tried again after its lock wait timed out
+ *                  (SQLSTATE 55P03; see {@link Settings.LockRetries}); 0 when it was not
  */
 public record Outcome(Status status, String operation, String sql, String sqlState, String reason,
-                      Location location, String script, int index) {
+                      Location location, String script, int index, int lockRetries) {
 
     /** Whether an operation's changes were kept or the operation was skipped. */
     public enum Status {
@@ -48,18 +50,21 @@ public record Outcome(Status status, String operation, String sql, String sqlSta
         if ((script == null) != (index < 0)) {
             throw new IllegalArgumentException("a script statement needs its index, and only a script statement has one");
         }
+        if (lockRetries < 0) {
+            throw new IllegalArgumentException("lock retries cannot be negative, was " + lockRetries);
+        }
     }
 
-    static Outcome applied(Guard.Step step, String reason) {
+    static Outcome applied(Guard.Step step, String reason, int lockRetries) {
         Operation operation = step.operation();
         return new Outcome(Status.APPLIED, operation.description(), operation.sql(), null, reason, step.location(),
-                step.script(), step.index());
+                step.script(), step.index(), lockRetries);
     }
 
-    static Outcome skipped(Guard.Step step, String sqlState, String reason) {
+    static Outcome skipped(Guard.Step step, String sqlState, String reason, int lockRetries) {
         Operation operation = step.operation();
         return new Outcome(Status.SKIPPED, operation.description(), operation.sql(), sqlState, reason,
-                step.location(), step.script(), step.index());
+                step.location(), step.script(), step.index(), lockRetries);
     }
 
     public boolean isApplied() {
@@ -72,8 +77,9 @@ public record Outcome(Status status, String operation, String sql, String sqlSta
 
     @Override
     public String toString() {
+        String retried = lockRetries == 0 ? "" : " after " + lockRetries + (lockRetries == 1 ? " lock retry" : " lock retries");
         return status == Status.APPLIED
-                ? location + ": applied " + operation
-                : location + ": skipped " + operation + " — " + reason;
+                ? location + ": applied " + operation + retried
+                : location + ": skipped " + operation + retried + " — " + reason;
     }
 }

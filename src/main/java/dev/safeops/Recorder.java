@@ -1,7 +1,9 @@
 package dev.safeops;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +23,15 @@ final class Recorder {
     private long skipped;
     private long totalSavepoints;
     private Consumer<Outcome> listener = outcome -> { };
+    /** Lock retries of the steps that have no outcome yet, by step instance. */
+    private final Map<Guard.Step, Integer> lockRetries = new IdentityHashMap<>();
 
     void listener(Consumer<Outcome> listener) {
         this.listener = listener;
     }
 
     void applied(Guard.Step step) {
-        Outcome outcome = Outcome.applied(step, null);
+        Outcome outcome = Outcome.applied(step, null, lockRetries(step));
         applied++;
         outcomes.add(outcome);
         LOG.debug("{}", outcome);
@@ -36,7 +40,7 @@ final class Recorder {
 
     /** Applied, with a reason worth reporting (such as a repair made before it could be). */
     void applied(Guard.Step step, String reason) {
-        Outcome outcome = Outcome.applied(step, reason);
+        Outcome outcome = Outcome.applied(step, reason, lockRetries(step));
         applied++;
         outcomes.add(outcome);
         LOG.info("safe-ops {} {}: {}", outcome.location(), outcome.operation(), reason);
@@ -44,12 +48,23 @@ final class Recorder {
     }
 
     void skipped(Guard.Step step, String sqlState, String reason) {
-        Outcome outcome = Outcome.skipped(step, sqlState, reason);
+        Outcome outcome = Outcome.skipped(step, sqlState, reason, lockRetries(step));
         skipped++;
         outcomes.add(outcome);
         LOG.warn("safe-ops skipped {} {} [SQLSTATE {}]: {} — statement: {}", outcome.location(), outcome.operation(),
                 sqlState, reason, outcome.sql());
         listener.accept(outcome);
+    }
+
+    /** Counts one more retry of {@code step} after its lock wait timed out; its outcome will carry the count. */
+    void lockRetried(Guard.Step step) {
+        lockRetries.merge(step, 1, Integer::sum);
+    }
+
+    /** How many times {@code step} has been retried, forgotten once read: an outcome or a failure takes it. */
+    int lockRetries(Guard.Step step) {
+        Integer count = lockRetries.remove(step);
+        return count == null ? 0 : count;
     }
 
     void savepointsSent(int count) {
