@@ -654,11 +654,11 @@ final class Guard {
             // The server did not stop at the error: statements after it may have run unguarded.
             after = After.ABORTED;
         }
+        LockWaits.Explanation lock = lockWaits.explain(step, sqlState);
         String reason = step.operation().description() + " failed with SQLSTATE " + sqlState + ' '
-                + SqlStates.name(sqlState) + ": " + Judge.serverMessage(error) + " — not tolerated: " + why
-                + lockWaits.explain(step, sqlState);
+                + SqlStates.name(sqlState) + ": " + Judge.serverMessage(error) + " — not tolerated: " + why + lock.text();
         return new SafeOpsException(kind, reason, sqlState, step.sql(), step.operation().description(),
-                step.location(), after, error);
+                step.location(), after, error, lock.retries());
     }
 
     /** The transaction's state now: from the connection and the driver, or a harmless probe. */

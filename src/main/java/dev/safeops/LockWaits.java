@@ -165,16 +165,21 @@ final class LockWaits {
     }
 
     /**
-     * What a failure of {@code step} adds to its reason: for a lock timeout, the attempts made and
-     * why they stopped, and the relation and the sessions it waited for; otherwise nothing. Forgets
-     * the step's attempts.
+     * What a failure of a statement adds to its reason, and how many lock retries came before it.
+     *
+     * @param text for a lock timeout, the attempts made and why they stopped, and the relation
+     *     and the sessions it waited for, starting with "; "; otherwise empty
      */
-    String explain(Guard.Step step, String sqlState) {
+    record Explanation(String text, int retries) {
+    }
+
+    /** Explains a failure of {@code step} with {@code sqlState}; forgets the step's attempts. */
+    Explanation explain(Guard.Step step, String sqlState) {
         int retries = recorder.lockRetries(step);
         Attempts attempts = current != null && current.step == step ? current : null;
         current = null;
         if (!LOCK_NOT_AVAILABLE.equals(sqlState)) {
-            return "";
+            return new Explanation("", retries);
         }
         watch.stop();
         StringBuilder text = new StringBuilder();
@@ -188,7 +193,7 @@ final class LockWaits {
                     .append(", ").append(seconds(attempts.elapsed())).append(" in all): ").append(attempts.stopped);
         }
         text.append(". ").append(blockers(step));
-        return text.toString();
+        return new Explanation(text.toString(), retries);
     }
 
     private String blockers(Guard.Step step) {

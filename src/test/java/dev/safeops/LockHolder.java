@@ -10,9 +10,9 @@ import java.sql.Statement;
  * IN ACCESS SHARE MODE} in an open transaction, which every ALTER TABLE must wait for. Released
  * (rolled back) on {@link #close()}, or earlier from a thread of its own.
  */
-final class LockHolder implements AutoCloseable {
+public final class LockHolder implements AutoCloseable {
 
-    static final String APPLICATION_NAME = "busy-application";
+    public static final String APPLICATION_NAME = "busy-application";
 
     private final Connection connection;
     private final int pid;
@@ -23,7 +23,7 @@ final class LockHolder implements AutoCloseable {
         this.pid = pid;
     }
 
-    static LockHolder on(TestDatabase db, String table) throws SQLException {
+    public static LockHolder on(TestDatabase db, String table) throws SQLException {
         Connection connection = db.connect();
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
@@ -37,12 +37,12 @@ final class LockHolder implements AutoCloseable {
         }
     }
 
-    int pid() {
+    public int pid() {
         return pid;
     }
 
     /** Releases the lock after {@code millis}, from another thread, while the test waits for it. */
-    LockHolder releaseAfter(long millis) {
+    public LockHolder releaseAfter(long millis) {
         releaser = new Thread(() -> {
             try {
                 Thread.sleep(millis);

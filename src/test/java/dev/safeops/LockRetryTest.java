@@ -112,6 +112,7 @@ class LockRetryTest {
                     .isInstanceOfSatisfying(SafeOpsException.class, e -> {
                         assertThat(e.getSQLState()).isEqualTo("55P03");
                         assertThat(e.transactionUsable()).isTrue();
+                        assertThat(e.lockRetries()).isEqualTo(1);
                         assertThat(e.reason()).contains("gave up after 2 attempts (1 lock retry, lock timeouts 100ms, "
                                 + "200ms", "its 2 attempts ran out", "relation users", "pid " + holder.pid(),
                                 "application_name '" + LockHolder.APPLICATION_NAME + "'", "idle in transaction",

@@ -30,7 +30,7 @@ final class Execution {
 
     private final Connection connection;
     private final Policy policy;
-    private final int statementsPerSavepoint;
+    private final Settings settings;
     private final Plan plan;
     private final Runnable progress;
     private final StatementResult[] results;
@@ -40,10 +40,10 @@ final class Execution {
     /**
      * @param progress called once per statement that has run, for a progress display
      */
-    Execution(Connection connection, Policy policy, int statementsPerSavepoint, Plan plan, Runnable progress) {
+    Execution(Connection connection, Policy policy, Settings settings, Plan plan, Runnable progress) {
         this.connection = connection;
         this.policy = policy;
-        this.statementsPerSavepoint = statementsPerSavepoint;
+        this.settings = settings;
         this.plan = plan;
         this.progress = progress;
         this.results = new StatementResult[plan.steps().size()];
@@ -110,7 +110,7 @@ final class Execution {
             return null;
         }
         Iterator<Plan.Step> pending = sent.iterator();
-        SafeOps ops = SafeOps.on(connection, policy, Settings.defaults().withOperationsPerSavepoint(statementsPerSavepoint))
+        SafeOps ops = SafeOps.on(connection, policy, settings)
                 .onOutcome(outcome -> record(pending.next(), outcome));
         try {
             connection.setAutoCommit(false);
@@ -135,7 +135,7 @@ final class Execution {
                     + e.getMessage();
         }
         try {
-            List<Outcome> outcomes = SafeOps.on(connection, policy)
+            List<Outcome> outcomes = SafeOps.on(connection, policy, settings)
                     .run(Script.of(step.location().file(), List.of(step.statement()))).outcomes();
             record(step, outcomes.get(0));
             commits.add(step.location());
@@ -164,7 +164,7 @@ final class Execution {
     private String failed(Plan.Step step, SafeOpsException e) {
         String message = withoutPrefix(e);
         if (step != null) {
-            results[step.index()] = StatementResult.failed(step, e.getSQLState(), message);
+            results[step.index()] = StatementResult.failed(step, e.getSQLState(), message, e.lockRetries());
             progress.run();
             return step.location() + ": " + message;
         }

@@ -11,8 +11,9 @@ import dev.safeops.Plan;
  * @param sqlState the SQLSTATE of a skip or failure, otherwise {@code null}
  * @param message  why it was skipped, failed or not run, what was repaired before it was applied,
  *                 otherwise {@code null}
+ * @param lockRetries how many times it was tried again after its lock wait timed out
  */
-record StatementResult(Plan.Step step, Status status, String sqlState, String message) {
+record StatementResult(Plan.Step step, Status status, String sqlState, String message, int lockRetries) {
 
     enum Status {
         /** Ran, and its change was kept (or, in a dry run or a rolled-back run, would have been). */
@@ -27,15 +28,15 @@ record StatementResult(Plan.Step step, Status status, String sqlState, String me
 
     static StatementResult of(Plan.Step step, Outcome outcome) {
         return outcome.isApplied()
-                ? new StatementResult(step, Status.APPLIED, null, outcome.reason())
-                : new StatementResult(step, Status.SKIPPED, outcome.sqlState(), outcome.reason());
+                ? new StatementResult(step, Status.APPLIED, null, outcome.reason(), outcome.lockRetries())
+                : new StatementResult(step, Status.SKIPPED, outcome.sqlState(), outcome.reason(), outcome.lockRetries());
     }
 
-    static StatementResult failed(Plan.Step step, String sqlState, String message) {
-        return new StatementResult(step, Status.FAILED, sqlState, message);
+    static StatementResult failed(Plan.Step step, String sqlState, String message, int lockRetries) {
+        return new StatementResult(step, Status.FAILED, sqlState, message, lockRetries);
     }
 
     static StatementResult notRun(Plan.Step step, String why) {
-        return new StatementResult(step, Status.NOT_RUN, null, why);
+        return new StatementResult(step, Status.NOT_RUN, null, why, 0);
     }
 }
