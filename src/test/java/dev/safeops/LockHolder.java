@@ -14,11 +14,15 @@ public final class LockHolder implements AutoCloseable {
 
     public static final String APPLICATION_NAME = "busy-application";
 
+    private final TestDatabase db;
+    private final String table;
     private final Connection connection;
     private final int pid;
     private Thread releaser;
 
-    private LockHolder(Connection connection, int pid) {
+    private LockHolder(TestDatabase db, String table, Connection connection, int pid) {
+        this.db = db;
+        this.table = table;
         this.connection = connection;
         this.pid = pid;
     }
@@ -33,7 +37,7 @@ public final class LockHolder implements AutoCloseable {
             connection.setAutoCommit(false);
             // the last query, as the blocking-session report shows it
             statement.execute("LOCK TABLE " + table + " IN ACCESS SHARE MODE");
-            return new LockHolder(connection, pid);
+            return new LockHolder(db, table, connection, pid);
         }
     }
 
@@ -41,10 +45,26 @@ public final class LockHolder implements AutoCloseable {
         return pid;
     }
 
-    /** Releases the lock after {@code millis}, from another thread, while the test waits for it. */
-    public LockHolder releaseAfter(long millis) {
+    /**
+     * Releases the lock {@code millis} after another session first waited for it, from a thread of
+     * its own: longer than the waiter's first lock timeout, the waiter has to retry, however slowly
+     * it got there.
+     */
+    public LockHolder releaseAfterWaiting(long millis) {
         releaser = new Thread(() -> {
-            try {
+            try (Connection watcher = db.connect(); var waiting = watcher.prepareStatement(
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = to_regclass(?)")) {
+                waiting.setString(1, table);
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                    try (var rows = waiting.executeQuery()) {
+                        rows.next();
+                        if (rows.getInt(1) > 0) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(2);
+                }
                 Thread.sleep(millis);
                 connection.rollback();
             } catch (InterruptedException | SQLException e) {

@@ -42,7 +42,7 @@ class LockRetryTest {
     void retriesAStatementUntilTheLockIsReleased() throws SQLException {
         try (Connection connection = db.connectInTransaction()) {
             Outcome outcome;
-            try (LockHolder holder = LockHolder.on(db, "users").releaseAfter(200)) {
+            try (LockHolder holder = LockHolder.on(db, "users").releaseAfterWaiting(200)) {
                 outcome = SafeOps.on(connection, Policy.defaults(), PATIENT).execute("ALTER TABLE users ADD COLUMN name text");
             }
             connection.commit();
@@ -57,7 +57,7 @@ class LockRetryTest {
     void countsRetriesPerStatementInTheReport() throws SQLException {
         try (Connection connection = db.connectInTransaction()) {
             Report report;
-            try (LockHolder holder = LockHolder.on(db, "orders").releaseAfter(200)) {
+            try (LockHolder holder = LockHolder.on(db, "orders").releaseAfterWaiting(200)) {
                 report = SafeOps.on(connection, Policy.defaults(), PATIENT).run(Script.parse("busy.sql",
                         "ALTER TABLE users ADD COLUMN name text;\nALTER TABLE orders ADD COLUMN total int;\n"
                                 + "ALTER TABLE users ADD COLUMN email text;\n"));
@@ -80,7 +80,7 @@ class LockRetryTest {
         try (Connection connection = db.connectInTransaction()) {
             SafeOps ops = SafeOps.on(connection, Policy.defaults(), PATIENT);
             ops.execute("ALTER TABLE users ADD COLUMN name text");
-            try (LockHolder holder = LockHolder.on(db, "orders").releaseAfter(150)) {
+            try (LockHolder holder = LockHolder.on(db, "orders").releaseAfterWaiting(150)) {
                 ops.execute("ALTER TABLE orders ADD COLUMN total int");
             }
             connection.commit();
@@ -93,7 +93,7 @@ class LockRetryTest {
     void retriesATypedOperation() throws SQLException {
         try (Connection connection = db.connectInTransaction()) {
             Outcome outcome;
-            try (LockHolder holder = LockHolder.on(db, "users").releaseAfter(150)) {
+            try (LockHolder holder = LockHolder.on(db, "users").releaseAfterWaiting(150)) {
                 outcome = SafeOps.on(connection, Policy.defaults(), PATIENT).addColumn("users", Column.of("name", "text"));
             }
             connection.commit();
@@ -161,7 +161,7 @@ class LockRetryTest {
             }
             connection.commit();
             Outcome outcome;
-            try (LockHolder holder = LockHolder.on(db, "users").releaseAfter(300)) {
+            try (LockHolder holder = LockHolder.on(db, "users").releaseAfterWaiting(300)) {
                 outcome = SafeOps.on(connection, Policy.defaults(), longSleeps).execute("ALTER TABLE users ADD COLUMN name text");
             }
 

@@ -134,7 +134,7 @@ class LockTimeoutTest {
             connection.commit();
             callerSets(connection, "SET LOCAL", "3s", "4s");
             Outcome outcome;
-            try (LockHolder holder = LockHolder.on(db, "users").releaseAfter(150)) {
+            try (LockHolder holder = LockHolder.on(db, "users").releaseAfterWaiting(150)) {
                 outcome = SafeOps.on(connection, Policy.defaults(), RETRIED).execute("ALTER TABLE users ADD COLUMN name text");
             }
 
@@ -205,7 +205,7 @@ class LockTimeoutTest {
         try (Connection connection = db.connect()) {
             callerSets(connection, "SET");
             Outcome outcome;
-            try (LockHolder holder = LockHolder.on(db, "users").releaseAfter(150)) {
+            try (LockHolder holder = LockHolder.on(db, "users").releaseAfterWaiting(150)) {
                 outcome = SafeOps.on(connection, Policy.defaults(), RETRIED).execute("ALTER TABLE users ADD COLUMN name text");
             }
 

@@ -35,7 +35,7 @@ class ApplyLockTimeoutTest {
     void retriesAStatementWhoseLockWaitTimedOutAndCountsItInTheOutputAndTheReport() throws Exception {
         Path report = dir.resolve("report.json");
         Cli run;
-        try (LockHolder holder = LockHolder.on(db, "busy").releaseAfter(200)) {
+        try (LockHolder holder = LockHolder.on(db, "busy").releaseAfterWaiting(200)) {
             run = Cli.runOn(db, "apply", "--url", db.jdbcUrl(), "--lock-timeout", "30ms", "--lock-retries", "100",
                     "--report", report.toString(), file.toString());
         }
@@ -78,7 +78,7 @@ class ApplyLockTimeoutTest {
     @Test
     void theProductionPresetRetriesAStatementWaitingForABusyTable() throws Exception {
         Cli run;
-        try (LockHolder holder = LockHolder.on(db, "busy").releaseAfter(250)) {
+        try (LockHolder holder = LockHolder.on(db, "busy").releaseAfterWaiting(250)) {
             run = Cli.runOn(db, "apply", "--url", db.jdbcUrl(), "--production", file.toString());
         }
 
