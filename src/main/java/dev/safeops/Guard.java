@@ -83,15 +83,20 @@ final class Guard {
         this.judge = new Judge(policy);
         this.recorder = recorder;
         this.groupSize = settings.operationsPerSavepoint();
-        this.windowOperations = windowOperations(groupSize);
         this.lockWaits = new LockWaits(settings, recorder);
+        this.windowOperations = windowOperations(groupSize, lockWaits.mostAround());
     }
 
     /** Whole groups per window so that groups line up across windows; one large group if none fits. */
     static int windowOperations(int groupSize) {
+        return windowOperations(groupSize, 0);
+    }
+
+    /** The same, when each group also carries {@code around} statements of {@link LockWaits} on each side. */
+    static int windowOperations(int groupSize, int around) {
         int queries = DRIVER_QUERIES_PER_ROUND_TRIP - RECOVERY.size();
-        int groups = queries / (groupSize + 2);
-        return groups == 0 ? queries - 2 : groups * groupSize;
+        int groups = queries / (groupSize + 2 + 2 * around);
+        return groups == 0 ? queries - 2 - 2 * around : groups * groupSize;
     }
 
     Outcome run(Step step) throws SafeOpsException {

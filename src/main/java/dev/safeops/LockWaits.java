@@ -74,10 +74,14 @@ final class LockWaits {
         this.watch = new BlockerWatch(settings.blockerLookup());
     }
 
+    /** The most statements that go on each side of a unit's own: what a window must leave room for. */
+    int mostAround() {
+        return lockTimeout != null || statementTimeout != null ? 1 : 0;
+    }
+
     /** How many statements go on each side of a unit's own: 1 when the timeouts are set around it, else 0. */
     int around(List<Guard.Step> unit) {
-        return (lockTimeout != null || statementTimeout != null) && unit.stream().noneMatch(LockWaits::setsTimeouts)
-                ? 1 : 0;
+        return unit.stream().anyMatch(LockWaits::setsTimeouts) ? 0 : mostAround();
     }
 
     /** Adds the unit's statements to {@code statements}, between the timeouts' setting and their restoring. */

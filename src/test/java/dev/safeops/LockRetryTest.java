@@ -90,6 +90,24 @@ class LockRetryTest {
     }
 
     @Test
+    void retriesAStatementOfASavepointGroupOnItsOwn() throws SQLException {
+        try (Connection connection = db.connectInTransaction()) {
+            Report report;
+            try (LockHolder holder = LockHolder.on(db, "orders").releaseAfterWaiting(150)) {
+                report = SafeOps.on(connection, Policy.defaults(), PATIENT.withOperationsPerSavepoint(3)).run(
+                        Script.parse("group.sql", "ALTER TABLE users ADD COLUMN name text;\n"
+                                + "ALTER TABLE orders ADD COLUMN total int;\nALTER TABLE users ADD COLUMN email text;\n"));
+            }
+            connection.commit();
+
+            assertThat(report.applied()).isEqualTo(3);
+            assertThat(report.outcomes().get(1).lockRetries()).isPositive();
+        }
+        assertThat(Schema.columnsOf(db, "users")).containsExactly("id", "name", "email");
+        assertThat(Schema.columnsOf(db, "orders")).containsExactly("id", "total");
+    }
+
+    @Test
     void retriesATypedOperation() throws SQLException {
         try (Connection connection = db.connectInTransaction()) {
             Outcome outcome;
