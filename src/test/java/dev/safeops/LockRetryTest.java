@@ -141,6 +141,20 @@ class LockRetryTest {
     }
 
     @Test
+    void failsNamingTheBlockingSessionInAutocommitMode() throws SQLException {
+        try (Connection connection = db.connect(); LockHolder holder = LockHolder.on(db, "users")) {
+            SafeOps ops = SafeOps.on(connection, Policy.defaults(), TWO_ATTEMPTS.withBlockerLookup(db.dataSource()));
+
+            assertThatThrownBy(() -> ops.execute("ALTER TABLE users ADD COLUMN name text"))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.lockRetries()).isEqualTo(1);
+                        assertThat(e.reason()).contains("gave up after 2 attempts", "relation users",
+                                "pid " + holder.pid(), "LOCK TABLE users IN ACCESS SHARE MODE");
+                    });
+        }
+    }
+
+    @Test
     void namesTheRelationAndSaysWhyBlockersAreNotListedWithoutASecondConnection() throws SQLException {
         try (Connection connection = db.connectInTransaction(); LockHolder holder = LockHolder.on(db, "users")) {
             SafeOps ops = SafeOps.on(connection, Policy.defaults(), TWO_ATTEMPTS);

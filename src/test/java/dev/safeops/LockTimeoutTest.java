@@ -60,6 +60,19 @@ class LockTimeoutTest {
     }
 
     @Test
+    void theStatementTimeoutBoundsEachStatementOfAWindowAlone() throws SQLException {
+        try (Connection connection = db.connectInTransaction()) {
+            SafeOps ops = SafeOps.on(connection, Policy.defaults(), Settings.defaults()
+                    .withStatementTimeout(Duration.ofMillis(300)));
+
+            Report report = ops.run(Script.parse("sleeps.sql", "DO $$ BEGIN PERFORM pg_sleep(0.1); END $$;\n".repeat(6)));
+
+            assertThat(report.applied()).isEqualTo(6);
+            connection.rollback();
+        }
+    }
+
+    @Test
     void keepsTheCallersSessionValuesAfterAnAppliedStatement() throws SQLException {
         try (Connection connection = db.connectInTransaction()) {
             callerSets(connection, "SET");

@@ -318,6 +318,10 @@ final class ApplyCommand implements Callable<Integer> {
         if (result.error() != null) {
             err.println("safe-ops: " + result.error());
         }
+        if (result.lockRetries() > 0) {
+            err.println("safe-ops: note: " + retries(result.lockRetries()) + " after lock timeouts; while a statement "
+                    + "waited to be retried, the locks its transaction's earlier statements had taken stayed held.");
+        }
         if (result.savepoints() > SUBTRANSACTION_CACHE) {
             SavepointAdvice.forRun((int) plan.steps().stream().filter(step -> !step.afterCommit()).count(), statementsPerSavepoint, result.savepoints())
                     .ifPresent(advice -> err.println("safe-ops: note: the transaction used " + result.savepoints()

@@ -41,6 +41,8 @@ class ApplyLockTimeoutTest {
         }
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.err()).containsPattern("note: \\d+ lock retr(y|ies) after lock timeouts; while a statement "
+                + "waited to be retried, the locks its transaction's earlier statements had taken stayed held");
         assertThat(run.out()).containsPattern(file + ":2  APPLIED         after \\d+ lock retr(y|ies): ALTER TABLE busy")
                 .containsPattern("Committed: 2 applied, 0 skipped, 0 failed, 0 not run \\(2 statements in 1 file, "
                         + "\\d+ savepoints, \\d+ lock retr(y|ies)\\)\\.");
