@@ -220,7 +220,7 @@ final class Guard {
             return recorder.last();
         }
         if (verdict.kind() == Verdict.Kind.FAIL) {
-            throw failure(Kind.NOT_TOLERATED, step, error, verdict.reason() + leftInvalid(step));
+            throw failure(Kind.NOT_TOLERATED, step, error, verdict.reason() + leftInvalid(step, error));
         }
         recorder.skipped(step, error.getSQLState(), verdict.reason());
         return recorder.last();
@@ -234,19 +234,28 @@ final class Guard {
         }
     }
 
-    /** A concurrent build that fails leaves its index behind, invalid: say so, with the repair. */
-    private String leftInvalid(Step step) throws SafeOpsException {
+    /**
+     * A concurrent build that fails leaves its index behind, invalid: say so, with the repair. A typed
+     * operation drops it concurrently itself, so that nothing half-built stays — unless the error is
+     * 42P07, when the index was there before and the build created nothing.
+     */
+    private String leftInvalid(Step step, SQLException error) throws SafeOpsException {
         Optional<SkipRule.IndexTarget> index = SkipRule.indexCreatedBy(step.operation().shape());
         if (!step.operation().forbiddenInTransaction() || index.isEmpty()) {
             return "";
         }
         Fact invalid = CatalogCheck.indexInvalid(index.get().table(), index.get().name());
         Exchange check = send(step, List.of(CatalogCheck.query(List.of(invalid))));
-        return !check.failed() && "t".equals(check.firstValue(0))
-                ? "; the failed build left the index " + index.get().name() + " behind INVALID (queries do not use "
-                        + "it, a unique one enforces nothing): drop it with " + SkipRule.dropIndex(index.get())
-                        + " before running again"
-                : "";
+        if (check.failed() || !"t".equals(check.firstValue(0))) {
+            return "";
+        }
+        String left = "; the failed build left the index " + index.get().name() + " behind INVALID (queries do not "
+                + "use it, a unique one enforces nothing)";
+        String drop = SkipRule.dropIndex(index.get());
+        if (!step.operation().typed() || "42P07".equals(error.getSQLState())) {
+            return left + ": drop it with " + drop + " before running again";
+        }
+        return left + ConcurrentIndex.droppedLeftover(drop, send(step, List.of(drop)).error());
     }
 
     /**
@@ -260,12 +269,13 @@ final class Guard {
         }
         // One at a time: statements sent together share an implicit transaction, which neither allows.
         Exchange repair = send(step, List.of(verdict.repair()));
-        if (!repair.failed()) {
+        boolean dropped = !repair.failed();
+        if (dropped) {
             repair = send(step, List.of(step.sql()));
         }
         if (repair.failed()) {
             throw failure(Kind.GUARD_FAILED, step, repair.error(), "repairing the invalid index (" + verdict.repair()
-                    + ", then the build again) failed");
+                    + ", then the build again) failed" + (dropped ? leftInvalid(step, repair.error()) : ""));
         }
         return "repaired: " + verdict.reason() + ", left by a failed concurrent build; ran " + verdict.repair()
                 + " and built it again";
@@ -636,6 +646,15 @@ final class Guard {
                     "rolling back the comparison with the existing object failed");
         }
         return wanted.difference().apply(exchange.firstValue(query));
+    }
+
+    /** Asks the server one question of safe-ops' own for {@code step}, recording nothing: the answer's first value. */
+    String ask(Step step, String query) throws SafeOpsException {
+        Exchange answer = send(step, List.of(query));
+        if (answer.failed()) {
+            throw failure(Kind.GUARD_FAILED, step, answer.error(), "a catalog look-up of safe-ops' own failed");
+        }
+        return answer.firstValue(0);
     }
 
     private Exchange send(Step step, List<String> statements) throws SafeOpsException {

@@ -5,12 +5,14 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * An index for {@link SafeOps#createIndex}. Immutable: every method returns a new value.
+ * An index for {@link SafeOps#createIndex} and {@link SafeOps#dropIndex(Index)}. Immutable: every
+ * method returns a new value.
  *
  * <pre>{@code
  * Index.on("content", "user_id").named("idx_content_user_id")
  * Index.on("documents", "tags").using("gin")
  * Index.on("users", "email").unique().where("deleted_at IS NULL")
+ * Index.on("orders", "customer_id").named("orders_customer_idx").concurrently()
  * }</pre>
  *
  * <p>Without {@link #named(String)} the name is PostgreSQL's own default, {@code table_col_idx}
@@ -23,8 +25,11 @@ import java.util.stream.Collectors;
  * @param isUnique  whether it is a unique index
  * @param method    the access method ({@code btree}, {@code gin}, …), or {@code null} for the default
  * @param predicate the WHERE clause of a partial index, as SQL, or {@code null}
+ * @param isConcurrent whether it is built and dropped {@code CONCURRENTLY}, without blocking writes to
+ *                  the table, outside any transaction (see {@link #concurrently()})
  */
-public record Index(String table, List<String> columns, String name, boolean isUnique, String method, String predicate) {
+public record Index(String table, List<String> columns, String name, boolean isUnique, String method, String predicate,
+                    boolean isConcurrent) {
 
     public Index {
         QualifiedName.parse(table, "table name");
@@ -44,26 +49,44 @@ public record Index(String table, List<String> columns, String name, boolean isU
         }
     }
 
+    /** An index built in the caller's transaction, as before {@link #concurrently()} existed. */
+    public Index(String table, List<String> columns, String name, boolean isUnique, String method, String predicate) {
+        this(table, columns, name, isUnique, method, predicate, false);
+    }
+
     /** A plain btree index on the columns, named as PostgreSQL would name it. */
     public static Index on(String table, String... columns) {
-        return new Index(table, List.of(columns), null, false, null, null);
+        return new Index(table, List.of(columns), null, false, null, null, false);
     }
 
     public Index named(String indexName) {
-        return new Index(table, columns, indexName, isUnique, method, predicate);
+        return new Index(table, columns, indexName, isUnique, method, predicate, isConcurrent);
     }
 
     public Index unique() {
-        return new Index(table, columns, name, true, method, predicate);
+        return new Index(table, columns, name, true, method, predicate, isConcurrent);
     }
 
     public Index using(String accessMethod) {
-        return new Index(table, columns, name, isUnique, accessMethod.toLowerCase(Locale.ROOT), predicate);
+        return new Index(table, columns, name, isUnique, accessMethod.toLowerCase(Locale.ROOT), predicate, isConcurrent);
     }
 
     /** A partial index: only rows matching this SQL condition. */
     public Index where(String condition) {
-        return new Index(table, columns, name, isUnique, method, condition);
+        return new Index(table, columns, name, isUnique, method, condition, isConcurrent);
+    }
+
+    /**
+     * Built with {@code CREATE INDEX CONCURRENTLY} and dropped with {@code DROP INDEX CONCURRENTLY}:
+     * writes to the table go on meanwhile. PostgreSQL runs these only outside a transaction block,
+     * so {@link SafeOps#createIndex} and {@link SafeOps#dropIndex(Index)} refuse it, before sending
+     * anything, on a connection with autocommit off. An invalid index of the same name (left by a
+     * failed concurrent build) is dropped and built again; invalid {@code _ccnew}/{@code _ccold}
+     * leftovers of a failed {@code REINDEX CONCURRENTLY} of it are dropped first; a build that fails
+     * drops the invalid index it left, so nothing half-built stays.
+     */
+    public Index concurrently() {
+        return new Index(table, columns, name, isUnique, method, predicate, true);
     }
 
     /** The name the index gets: the given one, or PostgreSQL's default. */
@@ -81,7 +104,7 @@ public record Index(String table, List<String> columns, String name, boolean isU
         if (isUnique) {
             sql.append("UNIQUE ");
         }
-        sql.append("INDEX ").append(Identifier.quote(effectiveName(), "index name")).append(" ON ").append(target.sql());
+        sql.append(isConcurrent ? "INDEX CONCURRENTLY " : "INDEX ").append(Identifier.quote(effectiveName(), "index name")).append(" ON ").append(target.sql());
         if (method != null) {
             sql.append(" USING ").append(method);
         }
@@ -91,5 +114,11 @@ public record Index(String table, List<String> columns, String name, boolean isU
             sql.append(" WHERE ").append(predicate);
         }
         return sql.toString();
+    }
+
+    /** The statement that drops it: an index lives in its table's schema. */
+    String dropSql() {
+        QualifiedName index = new QualifiedName(QualifiedName.parse(table, "table name").schema(), effectiveName());
+        return (isConcurrent ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") + index.sql();
     }
 }

@@ -14,9 +14,11 @@ import java.util.Set;
  * @param shape       what its tokens say: target, whether it returns rows, controls transactions, …
  * @param wanted      for a typed operation that creates something, how to tell whether an object
  *                    already there is the one wanted; else {@code null}
+ * @param typed       whether safe-ops wrote the statement (a typed operation): what a failed build
+ *                    of it leaves behind is then its own to clean up
  */
 record Operation(String description, String sql, Set<Tolerance> tolerates, Location location, StatementShape shape,
-                 Wanted wanted) {
+                 Wanted wanted, boolean typed) {
 
     Operation {
         Objects.requireNonNull(description, "description");
@@ -27,7 +29,7 @@ record Operation(String description, String sql, Set<Tolerance> tolerates, Locat
 
     /** A typed operation, whose SQL safe-ops built itself. */
     static Operation typed(String description, String sql, Set<Tolerance> tolerates) {
-        return new Operation(description, sql, tolerates, null, StatementShape.of(sql), null);
+        return new Operation(description, sql, tolerates, null, StatementShape.of(sql), null, true);
     }
 
     /** A statement written by the caller, which tolerates both classes by default. */
@@ -37,16 +39,16 @@ record Operation(String description, String sql, Set<Tolerance> tolerates, Locat
 
     /** A statement whose shape was read already, such as one of a {@link Script}. */
     static Operation statement(StatementShape shape, Location location) {
-        return new Operation(shape.summary(), shape.sql(), Set.of(Tolerance.values()), location, shape, null);
+        return new Operation(shape.summary(), shape.sql(), Set.of(Tolerance.values()), location, shape, null, false);
     }
 
     /** The same operation, coming from {@code location}. */
     Operation at(Location location) {
-        return new Operation(description, sql, tolerates, location, shape, wanted);
+        return new Operation(description, sql, tolerates, location, shape, wanted, typed);
     }
 
     Operation wanting(Wanted comparison) {
-        return new Operation(description, sql, tolerates, location, shape, comparison);
+        return new Operation(description, sql, tolerates, location, shape, comparison, typed);
     }
 
     /** Whether PostgreSQL refuses the statement inside a transaction block. */

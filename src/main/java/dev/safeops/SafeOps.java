@@ -319,17 +319,34 @@ public final class SafeOps {
         return alterColumn(table, column, "drop default on", columnClause(column) + " DROP DEFAULT");
     }
 
-    /** Creates an index. Tolerates a missing table and an existing index of the same name. */
+    /**
+     * Creates an index. Tolerates a missing table and an existing index of the same name, valid and as
+     * wanted. An {@linkplain Index#concurrently() index built concurrently} needs autocommit mode (it
+     * is refused in a transaction, before anything is sent) and repairs what failed concurrent builds
+     * left: see {@link Index#concurrently()}.
+     */
     public Outcome createIndex(Index index) throws SafeOpsException {
         QualifiedName table = QualifiedName.parse(index.table(), "table name");
         String description = "create " + (index.isUnique() ? "unique " : "") + "index " + index.effectiveName()
-                + " on " + table;
-        return run(Operation.typed(description, index.sql(), BOTH).wanting(Wanted.index(table, index)));
+                + " on " + table + (index.isConcurrent() ? " concurrently" : "");
+        Operation operation = Operation.typed(description, index.sql(), BOTH).wanting(Wanted.index(table, index));
+        return index.isConcurrent() ? runConcurrently(operation, index) : run(operation);
     }
 
     public Outcome dropIndex(String index) throws SafeOpsException {
         QualifiedName name = QualifiedName.parse(index, "index name");
         return run(Operation.typed("drop index " + name, "DROP INDEX " + name.sql(), MISSING));
+    }
+
+    /**
+     * Drops the index by its name, in its table's schema; an absent index is a skip the catalog
+     * confirms. {@linkplain Index#concurrently() Concurrently}, it needs autocommit mode and first
+     * drops the invalid copies a failed {@code REINDEX … CONCURRENTLY} of it left on the table.
+     */
+    public Outcome dropIndex(Index index) throws SafeOpsException {
+        Operation operation = Operation.typed("drop index " + index.effectiveName()
+                + (index.isConcurrent() ? " concurrently" : ""), index.dropSql(), MISSING);
+        return index.isConcurrent() ? runConcurrently(operation, index) : run(operation);
     }
 
     /**
@@ -412,6 +429,12 @@ public final class SafeOps {
     private Outcome run(Operation operation) throws SafeOpsException {
         Location caller = Caller.location();
         return guard().run(new Guard.Step(operation.at(caller), caller, null, -1));
+    }
+
+    private Outcome runConcurrently(Operation operation, Index index) throws SafeOpsException {
+        Location caller = Caller.location();
+        return ConcurrentIndex.run(guard(), connection, new Guard.Step(operation.at(caller), caller, null, -1),
+                QualifiedName.parse(index.table(), "table name"), index.effectiveName());
     }
 
     private Guard guard() throws SafeOpsException {

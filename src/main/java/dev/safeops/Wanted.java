@@ -84,7 +84,10 @@ record Wanted(List<String> probe, String query, Function<String, Optional<String
                 + " AND a.attnum > 0 AND NOT a.attisdropped";
     }
 
-    /** An index: access method, uniqueness, columns or expressions, predicate. */
+    /**
+     * An index: access method, uniqueness (and {@code NULLS NOT DISTINCT}), key columns or expressions
+     * with their order and any operator class but the default, included columns, predicate.
+     */
     static Wanted index(QualifiedName table, Index index) {
         Index model = new Index(PROBE_TABLE, index.columns(), "safe_ops_probe_index", index.isUnique(), index.method(),
                 index.predicate());
@@ -94,9 +97,20 @@ record Wanted(List<String> probe, String query, Function<String, Optional<String
     }
 
     private static String describeIndex(String relation, String name) {
-        return "SELECT am.amname || CASE WHEN i.indisunique THEN ' unique' ELSE '' END || ' ('"
-                + " || (SELECT pg_catalog.string_agg(pg_catalog.pg_get_indexdef(i.indexrelid, k, true), ', ' ORDER BY k)"
-                + " FROM pg_catalog.generate_series(1, i.indnatts::int) k) || ')'"
+        String column = "pg_catalog.pg_get_indexdef(i.indexrelid, k, true)";
+        // indoption bits: 1 DESC, 2 NULLS FIRST; indclass and indoption are 0-based, columns 1-based
+        String options = " || coalesce((SELECT ' ' || o.opcname FROM pg_catalog.pg_opclass o"
+                + " WHERE o.oid = i.indclass[k - 1] AND NOT o.opcdefault), '')"
+                + " || CASE WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC' ELSE '' END"
+                + " || CASE WHEN i.indoption[k - 1] & 2 = 2 THEN ' NULLS FIRST' ELSE '' END";
+        return "SELECT am.amname || CASE WHEN i.indisunique THEN ' unique' ELSE '' END"
+                // indnullsnotdistinct exists from PostgreSQL 15 on: read through jsonb, older servers answer null
+                + " || CASE WHEN pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct' = 'true' THEN ' nulls not distinct'"
+                + " ELSE '' END || ' ('"
+                + " || (SELECT pg_catalog.string_agg(" + column + options + ", ', ' ORDER BY k)"
+                + " FROM pg_catalog.generate_series(1, i.indnkeyatts::int) k) || ')'"
+                + " || coalesce(' INCLUDE (' || (SELECT pg_catalog.string_agg(" + column + ", ', ' ORDER BY k)"
+                + " FROM pg_catalog.generate_series(i.indnkeyatts::int + 1, i.indnatts::int) k) || ')', '')"
                 + " || coalesce(' WHERE ' || pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), '')"
                 + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
                 + " JOIN pg_catalog.pg_am am ON am.oid = c.relam"

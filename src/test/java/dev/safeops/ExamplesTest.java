@@ -4,6 +4,7 @@ import static dev.safeops.testing.SchemaAssertions.assertThat;
 import static dev.safeops.testing.SchemaAssertions.assertThatSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.safeops.examples.ConcurrentIndexMigration;
 import dev.safeops.examples.FirstMigration;
 import dev.safeops.examples.PlainJdbcMigration;
 import dev.safeops.examples.ProductionMigration;
@@ -79,6 +80,21 @@ class ExamplesTest {
         // The summary its comment in the README shows.
         assertThat(report.summary()).isEqualTo("6 applied, 2 skipped (42P01 undefined_table ×2), 8 savepoints");
         assertThat(Schema.columnsOf(db, "users")).contains("password");
+    }
+
+    @Test
+    void concurrentIndexMigrationFromTheReadmeBuildsAndDropsOutsideTheTransaction() throws SQLException {
+        Schema.reset(db, """
+                CREATE TABLE content (id bigint PRIMARY KEY, user_id bigint);
+                CREATE INDEX idx_content_user_id_old ON content (user_id);
+                """);
+
+        Report first = ConcurrentIndexMigration.migrate(db.dataSource());
+        Report second = ConcurrentIndexMigration.migrate(db.dataSource());
+
+        assertThat(first.summary()).startsWith("3 applied, 0 skipped");
+        assertThat(second.summary()).startsWith("0 applied, 3 skipped");
+        assertThat(Schema.indexes(db)).containsExactly("content_pkey", "idx_content_project_id");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.safeops.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,6 +17,9 @@ class FailureReportTest {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
+    @RegisterExtension
+    static final HoldingProxy proxy = new HoldingProxy(db);
 
     @BeforeEach
     void oneTable() throws SQLException {
@@ -45,17 +49,23 @@ class FailureReportTest {
     }
 
     @Test
-    void refusesAnAbortedTransactionOnAConnectionThatHidesItsDriverWithoutClaimingItUsable() throws SQLException {
-        try (Connection connection = HiddenDriver.hide(db.connectInTransaction());
+    void refusesAnAbortedTransactionOnAConnectionThatHidesItsDriverSendingNothingButAProbe() throws SQLException {
+        try (Connection connection = HiddenDriver.hide(proxy.connectInTransaction(Map.of()));
              Statement statement = connection.createStatement()) {
             assertThatThrownBy(() -> statement.execute("SELECT * FROM missing")).isInstanceOf(SQLException.class);
+            proxy.forget();
             SafeOps ops = SafeOps.on(connection);
 
             assertThatThrownBy(() -> ops.execute("ALTER TABLE t ADD COLUMN a int"))
                     .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(SafeOpsException.Kind.REFUSED);
+                        assertThat(e.transactionUsable()).isFalse();
                         assertThat(e.getSQLState()).isEqualTo("25P02");
+                        assertThat(e.location().file()).isEqualTo("FailureReportTest.java");
                         assertThat(e.getMessage()).contains("already aborted").doesNotContain("still open");
                     });
+            assertThat(proxy.statements()).as("what reached the server").containsExactly(JdbcChannel.PROBE);
+            assertThat(ops.report().outcomes()).isEmpty();
             connection.rollback();
         }
     }

@@ -191,7 +191,8 @@ class GuardSemanticsTest {
             ops.execute("ALTER TABLE users ADD COLUMN name text");
             var pid = statement.executeQuery("SELECT pg_backend_pid()");
             pid.next();
-            kill.execute("SELECT pg_terminate_backend(" + pid.getInt(1) + ")");
+            // waits until the backend is gone, so that the next statement meets no session whatever the timing
+            kill.execute("SELECT pg_terminate_backend(" + pid.getInt(1) + ", 30000)");
 
             assertThatThrownBy(() -> ops.execute("ALTER TABLE users ADD COLUMN email2 text"))
                     .isInstanceOfSatisfying(SafeOpsException.class, e -> {

@@ -3,38 +3,25 @@ package dev.safeops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.safeops.testing.TestDatabase;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.event.Level;
 
-/**
- * Nothing skipped is hidden: skips reach the log at WARN. The tests run with SLF4J's simple
- * binding, which writes WARN and INFO to standard error.
- */
+/** Nothing skipped is hidden: skips reach the log at WARN, and each script's summary at INFO. */
 class LoggingTest {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream standardError;
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog();
 
     @BeforeEach
-    void captureStandardError() throws SQLException {
+    void coreTables() throws SQLException {
         Schema.reset(db, "CREATE TABLE users (id int)");
-        standardError = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStandardError() {
-        System.setErr(standardError);
     }
 
     @Test
@@ -44,7 +31,7 @@ class LoggingTest {
             connection.rollback();
         }
 
-        assertThat(log()).contains("WARN", "42P01", "pipeline_templates",
+        assertThat(log.messages(Level.WARN)).singleElement().asString().contains("42P01", "pipeline_templates",
                 "ALTER TABLE pipeline_templates ADD COLUMN archived boolean");
     }
 
@@ -58,7 +45,8 @@ class LoggingTest {
             connection.rollback();
         }
 
-        assertThat(log()).contains("WARN", "LoggingTest.java:" + line + " add column pipeline_templates.archived");
+        assertThat(log.messages(Level.WARN)).singleElement().asString()
+                .contains("LoggingTest.java:" + line + " add column pipeline_templates.archived");
     }
 
     @Test
@@ -68,7 +56,7 @@ class LoggingTest {
             connection.rollback();
         }
 
-        assertThat(log()).doesNotContain("WARN");
+        assertThat(log.messages(Level.WARN)).isEmpty();
     }
 
     @Test
@@ -79,10 +67,7 @@ class LoggingTest {
             connection.rollback();
         }
 
-        assertThat(log()).contains("INFO", "summary.sql", "1 applied, 1 skipped (42P01 undefined_table ×1)");
-    }
-
-    private String log() {
-        return captured.toString(StandardCharsets.UTF_8);
+        assertThat(log.messages(Level.INFO, SafeOps.class)).singleElement().asString()
+                .contains("summary.sql", "1 applied, 1 skipped (42P01 undefined_table ×1)");
     }
 }

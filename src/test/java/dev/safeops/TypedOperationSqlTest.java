@@ -115,6 +115,39 @@ class TypedOperationSqlTest {
     }
 
     @Test
+    void createIndexConcurrentlyLooksForLeftoversOfAFailedReindexThenBuildsConcurrently() throws SQLException {
+        ops.createIndex(Index.on("app.orders", "customer_id").named("orders_customer_idx").unique().concurrently());
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0)).startsWith("SELECT ").contains("to_regclass(E'\"app\".\"orders\"')",
+                "NOT i.indisvalid", "'_cc(new|old)[0-9]*$'", "E'orders_customer_idx'");
+        assertThat(sent.get(1)).isEqualTo("CREATE UNIQUE INDEX CONCURRENTLY \"orders_customer_idx\" ON "
+                + "\"app\".\"orders\" (\"customer_id\")");
+    }
+
+    @Test
+    void dropIndexConcurrentlyNamesTheIndexInItsTablesSchema() throws SQLException {
+        ops.dropIndex(Index.on("app.orders", "customer_id").named("orders_customer_idx").concurrently());
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0)).startsWith("SELECT ").contains("E'orders_customer_idx'");
+        assertThat(sent.get(1)).isEqualTo("DROP INDEX CONCURRENTLY \"app\".\"orders_customer_idx\"");
+    }
+
+    @Test
+    void dropIndexByItsValueWithoutConcurrentlyIsAPlainDrop() throws SQLException {
+        ops.dropIndex(Index.on("users", "email"));
+        assertThat(sent).containsExactly("DROP INDEX \"users_email_idx\"");
+    }
+
+    @Test
+    void concurrentlyKeepsEveryOtherPartOfTheIndex() {
+        Index index = Index.on("users", "email").named("users_live_email").unique().using("gin").where("live");
+
+        assertThat(index.concurrently()).isEqualTo(new Index("users", java.util.List.of("email"), "users_live_email",
+                true, "gin", "live", true));
+        assertThat(index.isConcurrent()).isFalse();
+    }
+
+    @Test
     void addForeignKeyWithActions() throws SQLException {
         ops.addForeignKey(ForeignKey.from("orders", "user_id").to("users", "id").named("orders_user_fk")
                 .onDelete(ForeignKey.Action.CASCADE).onUpdate(ForeignKey.Action.SET_NULL));

@@ -2,6 +2,7 @@ package dev.safeops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.safeops.testing.TestDatabase;
 import java.sql.Connection;
@@ -25,6 +26,9 @@ class TypedOperationsAsWantedTest {
                     CONSTRAINT orders_id_positive CHECK (id > 0),
                     CONSTRAINT orders_unique UNIQUE (id, account_id));
                 CREATE INDEX accounts_mail_idx ON accounts (mail) WHERE age > 0;
+                CREATE UNIQUE INDEX accounts_age_include ON accounts (age) INCLUDE (mail);
+                CREATE INDEX accounts_age_desc ON accounts (age DESC);
+                CREATE INDEX accounts_mail_pattern ON accounts (mail text_pattern_ops);
                 CREATE TYPE mood AS ENUM ('happy', 'sad');
                 """);
     }
@@ -73,6 +77,35 @@ class TypedOperationsAsWantedTest {
                 "wanted btree unique (mail)");
         assertDiffers(ops -> ops.createIndex(Index.on("accounts", "mail").using("hash").where("age > 0")
                 .named("accounts_mail_idx")), "wanted hash (mail) WHERE age > 0");
+    }
+
+    @Test
+    void aUniqueIndexWhoseColumnIsOnlyIncludedFails() throws SQLException {
+        assertDiffers(ops -> ops.createIndex(Index.on("accounts", "age", "mail").unique().named("accounts_age_include")),
+                "existing btree unique (age) INCLUDE (mail)", "wanted btree unique (age, mail)");
+    }
+
+    @Test
+    void anIndexInDescendingOrderFails() throws SQLException {
+        assertDiffers(ops -> ops.createIndex(Index.on("accounts", "age").named("accounts_age_desc")),
+                "existing btree (age DESC NULLS FIRST)", "wanted btree (age)");
+    }
+
+    @Test
+    void anIndexWithAnotherOperatorClassFails() throws SQLException {
+        assertDiffers(ops -> ops.createIndex(Index.on("accounts", "mail").named("accounts_mail_pattern")),
+                "existing btree (mail text_pattern_ops)", "wanted btree (mail)");
+    }
+
+    @Test
+    void aUniqueIndexWhoseNullsAreNotDistinctFails() throws SQLException {
+        assumeTrue(db.majorVersion() >= 15, "NULLS NOT DISTINCT exists from PostgreSQL 15 on");
+        try (Connection connection = db.connect()) {
+            connection.createStatement().execute(
+                    "CREATE UNIQUE INDEX IF NOT EXISTS accounts_age_nulls ON accounts (age) NULLS NOT DISTINCT");
+        }
+        assertDiffers(ops -> ops.createIndex(Index.on("accounts", "age").unique().named("accounts_age_nulls")),
+                "existing btree unique nulls not distinct (age)", "wanted btree unique (age)");
     }
 
     @Test

@@ -26,7 +26,9 @@ final class CliProcess {
 
     /** Starts {@code safe-ops args…} with this test JVM's classpath; output goes to files in {@code dir}. */
     static CliProcess start(Path dir, String name, String password, String... args) throws IOException {
+        // With the command line's own SLF4J binding, as its jar has it, not the tests' one.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider", "-Dslf4j.internal.verbosity=WARN",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());

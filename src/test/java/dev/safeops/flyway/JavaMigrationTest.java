@@ -12,6 +12,7 @@ import static dev.safeops.flyway.FlywayFixture.withoutTransactionalLock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.safeops.CapturedLog;
 import dev.safeops.Column;
 import dev.safeops.Outcome;
 import dev.safeops.Policy;
@@ -20,9 +21,6 @@ import dev.safeops.SafeOps;
 import dev.safeops.SafeOpsException;
 import dev.safeops.Script;
 import dev.safeops.testing.TestDatabase;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -35,12 +33,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 /** Flyway Java migrations written against {@link SafeJavaMigration}: incident 1 replayed. */
 class JavaMigrationTest {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog();
 
     @TempDir
     Path migrations;
@@ -110,18 +112,11 @@ class JavaMigrationTest {
 
     @Test
     void skipsAreLoggedAtWarnAndTheSummaryAtInfo() {
-        PrintStream standardError = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            migrate(new V2__incident_1());
-        } finally {
-            System.setErr(standardError);
-        }
+        migrate(new V2__incident_1());
 
-        String log = captured.toString(StandardCharsets.UTF_8);
-        assertThat(log.lines().filter(line -> line.contains("WARN") && line.contains("42P01"))).hasSize(5);
-        assertThat(log).contains("INFO dev.safeops.flyway.SafeJavaMigration - safe-ops V2__incident_1: 6 applied, 5 skipped");
+        assertThat(log.messages(Level.WARN)).hasSize(5).allMatch(message -> message.contains("42P01"));
+        assertThat(log.messages(Level.INFO, SafeJavaMigration.class)).singleElement().asString()
+                .startsWith("safe-ops V2__incident_1: 6 applied, 5 skipped");
     }
 
     @Test

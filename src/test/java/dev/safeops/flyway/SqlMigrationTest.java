@@ -13,15 +13,13 @@ import static dev.safeops.flyway.FlywayFixture.withoutTransactionalLock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.safeops.CapturedLog;
 import dev.safeops.Outcome;
 import dev.safeops.Policy;
 import dev.safeops.Report;
 import dev.safeops.SafeOpsException;
 import dev.safeops.testing.TestDatabase;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,12 +41,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 /** Flyway's plain SQL migrations, every statement guarded by {@link SafeOpsCallback}: incident 1 replayed. */
 class SqlMigrationTest {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
+
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog();
 
     static final Policy OPTIONAL_MODULES = Policy.defaults().withOptionalTables(
             "pipeline_*", "admin_*", "valuation_*", "deal_*");
@@ -99,19 +101,14 @@ class SqlMigrationTest {
     @Test
     void skipsAreLoggedAtWarnAndEachMigrationsSummaryAtInfo() throws Exception {
         sqlMigrations(migrations, "V1__core_tables.sql", CORE_TABLES, "V2__incident_1.sql", INCIDENT);
-        PrintStream standardError = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            migrate();
-        } finally {
-            System.setErr(standardError);
-        }
 
-        String log = captured.toString(StandardCharsets.UTF_8);
-        assertThat(log.lines().filter(line -> line.contains("WARN") && line.contains("42P01"))).hasSize(5);
-        assertThat(log).contains("INFO dev.safeops.flyway.SafeOpsCallback - safe-ops V2__incident_1.sql:"
-                + " 6 applied, 5 skipped (42P01 undefined_table ×5)");
+        migrate();
+
+        assertThat(log.messages(Level.WARN)).hasSize(5).allMatch(message -> message.contains("42P01"));
+        assertThat(log.messages(Level.INFO, SafeOpsCallback.class)).satisfiesExactly(
+                first -> assertThat(first).startsWith("safe-ops V1__core_tables.sql: 4 applied, 0 skipped"),
+                second -> assertThat(second)
+                        .startsWith("safe-ops V2__incident_1.sql: 6 applied, 5 skipped (42P01 undefined_table ×5)"));
     }
 
     @Test
