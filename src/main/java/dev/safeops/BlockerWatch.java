@@ -40,6 +40,12 @@ final class BlockerWatch {
         }
     }
 
+    // After the wait: the sessions other than the waiter's that hold a lock on the relation.
+    private static final String HOLDERS = "SELECT l.relation::regclass::text, a.pid, a.application_name, a.state, "
+            + "(extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::bigint, left(a.query, "
+            + QUERY_CHARACTERS + ") FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = "
+            + "'relation' AND l.granted AND l.relation = to_regclass(?) AND l.pid <> ? ORDER BY a.pid";
+
     /** A wait seen: the relation waited for (null for a row or transaction lock) and the sessions in the way. */
     record Wait(String relation, List<Blocker> blockers) {
     }
@@ -60,7 +66,8 @@ final class BlockerWatch {
 
     /**
      * Starts watching session {@code pid} for {@code period}, forgetting what an earlier watch saw;
-     * it looks ten times per {@code wait} (the lock timeout it watches), at most every 50 ms.
+     * it looks ten times per {@code wait} (the lock timeout it watches), at most every 50 ms. The
+     * connection is opened before this returns, so that the watch is ready when the wait begins.
      */
     void start(int pid, Duration period, Duration wait) {
         stop();
@@ -69,9 +76,16 @@ final class BlockerWatch {
         if (source == null) {
             return;
         }
+        Connection connection;
+        try {
+            connection = source.getConnection();
+        } catch (SQLException e) {
+            failure = "no second connection (SQLSTATE " + e.getSQLState() + "): " + e.getMessage();
+            return;
+        }
         long deadline = System.nanoTime() + period.toNanos();
         long interval = Math.max(5, Math.min(50, wait.toMillis() / 10));
-        thread = new Thread(() -> poll(pid, deadline, interval), "safe-ops blocker watch");
+        thread = new Thread(() -> poll(connection, pid, deadline, interval), "safe-ops blocker watch");
         thread.setDaemon(true);
         thread.start();
     }
@@ -101,9 +115,8 @@ final class BlockerWatch {
         }
     }
 
-    private void poll(int pid, long deadline, long intervalMillis) {
-        try (Connection connection = source.getConnection();
-             PreparedStatement lookup = connection.prepareStatement(LOOKUP)) {
+    private void poll(Connection connection, int pid, long deadline, long intervalMillis) {
+        try (connection; PreparedStatement lookup = connection.prepareStatement(LOOKUP)) {
             connection.setAutoCommit(true);
             lookup.setInt(1, pid);
             while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
@@ -114,6 +127,28 @@ final class BlockerWatch {
             failure = "the look-up failed (SQLSTATE " + e.getSQLState() + "): " + e.getMessage();
         } catch (InterruptedException e) {
             // stopped: the attempt is over
+        }
+    }
+
+    /**
+     * When the watch saw no wait (it can miss a short one): the sessions other than {@code pid}
+     * that hold a lock on {@code relation} now, looked up at once. Empty when there are none or the
+     * look-up fails.
+     */
+    Optional<Wait> holders(String relation, int pid) {
+        if (source == null) {
+            return Optional.empty();
+        }
+        try (Connection connection = source.getConnection();
+             PreparedStatement lookup = connection.prepareStatement(HOLDERS)) {
+            lookup.setString(1, relation);
+            lookup.setInt(2, pid);
+            seen = null;
+            lookOnce(lookup);
+            return seen();
+        } catch (SQLException e) {
+            failure = "the look-up failed (SQLSTATE " + e.getSQLState() + "): " + e.getMessage();
+            return Optional.empty();
         }
     }
 

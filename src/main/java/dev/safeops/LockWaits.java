@@ -65,6 +65,8 @@ final class LockWaits {
     private final BlockerWatch watch;
     /** The statement whose lock wait timed out last, while it is being retried. */
     private Attempts current;
+    /** The guarded session's pid, once a retry has asked for it. */
+    private int pid = -1;
 
     LockWaits(Settings settings, Recorder recorder) {
         this.lockTimeout = settings.lockTimeout();
@@ -208,7 +210,16 @@ final class LockWaits {
                     : "a row or transaction lock") + ", held by " + wait.blockers().stream()
                     .map(BlockerWatch.Blocker::toString).collect(Collectors.joining("; "));
         }
-        String relation = SkipRule.relationActedOn(step.operation().shape())
+        Optional<QualifiedName> named = SkipRule.relationActedOn(step.operation().shape());
+        if (named.isPresent() && pid > 0 && watch.failure().isEmpty()) {
+            Optional<BlockerWatch.Wait> holders = watch.holders(named.get().sql(), pid);
+            if (holders.isPresent()) {
+                return "It waited for relation " + named.get() + " (from the statement; the wait was too short to "
+                        + "watch), where these sessions hold locks: " + holders.get().blockers().stream()
+                        .map(BlockerWatch.Blocker::toString).collect(Collectors.joining("; "));
+            }
+        }
+        String relation = named
                 .map(name -> "It waited for a lock, most likely on relation " + name + " (from the statement)")
                 .orElse("It waited for a lock (which relation cannot be told from the statement)");
         String why;
@@ -241,6 +252,7 @@ final class LockWaits {
     }
 
     private boolean sleep(Guard.Step step, Attempts attempts, int pid, boolean inTransaction) {
+        this.pid = pid;
         recorder.lockRetried(step);
         LOG.warn("safe-ops {} {}: no lock within {} (SQLSTATE 55P03 lock_not_available), attempt {} of {}; trying "
                         + "again in {} ms with a lock timeout of {}{}", step.location(), step.operation().description(),
