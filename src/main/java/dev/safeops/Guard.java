@@ -76,6 +76,7 @@ final class Guard {
     private final Preflight preflight;
     private final int groupSize;
     private final int windowOperations;
+    private final LockWaits lockWaits;
 
     Guard(Connection connection, Channel channel, Policy policy, Recorder recorder, Settings settings) {
         this.connection = connection;
@@ -84,14 +85,20 @@ final class Guard {
         this.recorder = recorder;
         this.preflight = new Preflight(connection, channel, settings, recorder);
         this.groupSize = settings.operationsPerSavepoint();
-        this.windowOperations = windowOperations(groupSize);
+        this.lockWaits = new LockWaits(settings, recorder);
+        this.windowOperations = windowOperations(groupSize, lockWaits.mostAround());
     }
 
     /** Whole groups per window so that groups line up across windows; one large group if none fits. */
     static int windowOperations(int groupSize) {
+        return windowOperations(groupSize, 0);
+    }
+
+    /** The same, when each group also carries {@code around} statements of {@link LockWaits} on each side. */
+    static int windowOperations(int groupSize, int around) {
         int queries = DRIVER_QUERIES_PER_ROUND_TRIP - RECOVERY.size();
-        int groups = queries / (groupSize + 2);
-        return groups == 0 ? queries - 2 : groups * groupSize;
+        int groups = queries / (groupSize + 2 + 2 * around);
+        return groups == 0 ? queries - 2 - 2 * around : groups * groupSize;
     }
 
     Outcome run(Step step) throws SafeOpsException {
@@ -188,7 +195,7 @@ final class Guard {
 
     /** Autocommit: one statement, its own transaction, nothing to roll back when it fails. */
     private void runAlone(Step step) throws SafeOpsException {
-        settle(step, send(step, List.of(step.sql())).error(), null);
+        settle(step, lockWaits.runAlone(step, statements -> send(step, statements)).error(), null);
     }
 
     /**
@@ -417,7 +424,7 @@ final class Guard {
             statements.addAll(pending);
             for (List<Step> unit : units) {
                 statements.add(SAVEPOINT);
-                unit.forEach(step -> statements.add(step.sql()));
+                lockWaits.compose(unit, statements);
                 statements.add(RELEASE);
             }
             int recovery = pending.size();
@@ -437,7 +444,8 @@ final class Guard {
             int completed = exchange.completed() - recovery;
             for (List<Step> unit : units) {
                 recorder.savepointsSent(1);
-                int size = unit.size() + 2;
+                int around = lockWaits.around(unit);
+                int size = unit.size() + 2 + 2 * around;
                 if (completed >= size) {
                     for (int i = 0; i < unit.size(); i++) {
                         recordApplied(window.removeFirst());
@@ -448,13 +456,13 @@ final class Guard {
                 }
                 // This unit holds the failure; the server skipped everything after it.
                 SQLException error = exchange.error();
-                if (completed == 0 || completed == size - 1) {
-                    Step blamed = completed == 0 ? unit.get(0) : unit.get(unit.size() - 1);
+                if (completed <= around || completed >= size - 1 - around) {
+                    Step blamed = completed <= around ? unit.get(0) : unit.get(unit.size() - 1);
                     throw failure(Kind.GUARD_FAILED, blamed, error, ErrorClass.isConnectionLoss(error.getSQLState())
-                            ? neverTolerated(error)
-                            : "safe-ops' own " + (completed == 0 ? "SAVEPOINT" : "RELEASE") + " failed");
+                            ? neverTolerated(error) : "safe-ops' own " + (completed == 0 ? "SAVEPOINT"
+                            : completed == size - 1 ? "RELEASE" : "setting of the statement's timeouts") + " failed");
                 }
-                Step failed = unit.get(completed - 1);
+                Step failed = unit.get(completed - 1 - around);
                 if (exchange.raisedByDriver()) {
                     throw failure(Kind.DRIVER_ERROR, failed, error, "the driver raised it while the statement's answer was read");
                 }
@@ -465,6 +473,11 @@ final class Guard {
                 if (unit.size() > 1) {
                     pending = RECOVERY;
                     alone = unit.size();
+                    return;
+                }
+                if (lockWaits.retry(failed, error, List.of(ROLLBACK), rollback -> send(failed, rollback))) {
+                    // Rolled back and waited: the same statement goes again, first in the next window.
+                    pending = RECOVERY;
                     return;
                 }
                 alone = Math.max(0, alone - 1);
@@ -668,10 +681,11 @@ final class Guard {
             // The server did not stop at the error: statements after it may have run unguarded.
             after = After.ABORTED;
         }
+        LockWaits.Explanation lock = lockWaits.explain(step, sqlState);
         String reason = step.operation().description() + " failed with SQLSTATE " + sqlState + ' '
-                + SqlStates.name(sqlState) + ": " + Judge.serverMessage(error) + " — not tolerated: " + why;
+                + SqlStates.name(sqlState) + ": " + Judge.serverMessage(error) + " — not tolerated: " + why + lock.text();
         return new SafeOpsException(kind, reason, sqlState, step.sql(), step.operation().description(),
-                step.location(), after, error);
+                step.location(), after, error, lock.retries());
     }
 
     /** The transaction's state now: from the connection and the driver, or a harmless probe. */

@@ -29,9 +29,11 @@ import java.util.Objects;
  * @param warnings  what makes the statement risky on this database, judged with the table's real
  *                  size before it ran: the lock it took, the table's size, and the safe recipe;
  *                  empty for most statements
+ * @param lockRetries how many times the statement was tried again after its lock wait timed out
+ *                  (SQLSTATE 55P03; see {@link Settings.LockRetries}); 0 when it was not
  */
 public record Outcome(Status status, String operation, String sql, String sqlState, String reason,
-                      Location location, String script, int index, List<String> warnings) {
+                      Location location, String script, int index, List<String> warnings, int lockRetries) {
 
     /** Whether an operation's changes were kept or the operation was skipped. */
     public enum Status {
@@ -53,18 +55,21 @@ public record Outcome(Status status, String operation, String sql, String sqlSta
         if ((script == null) != (index < 0)) {
             throw new IllegalArgumentException("a script statement needs its index, and only a script statement has one");
         }
+        if (lockRetries < 0) {
+            throw new IllegalArgumentException("lock retries cannot be negative, was " + lockRetries);
+        }
     }
 
-    static Outcome applied(Guard.Step step, String reason, List<String> warnings) {
+    static Outcome applied(Guard.Step step, String reason, List<String> warnings, int lockRetries) {
         Operation operation = step.operation();
         return new Outcome(Status.APPLIED, operation.description(), operation.sql(), null, reason, step.location(),
-                step.script(), step.index(), warnings);
+                step.script(), step.index(), warnings, lockRetries);
     }
 
-    static Outcome skipped(Guard.Step step, String sqlState, String reason, List<String> warnings) {
+    static Outcome skipped(Guard.Step step, String sqlState, String reason, List<String> warnings, int lockRetries) {
         Operation operation = step.operation();
         return new Outcome(Status.SKIPPED, operation.description(), operation.sql(), sqlState, reason,
-                step.location(), step.script(), step.index(), warnings);
+                step.location(), step.script(), step.index(), warnings, lockRetries);
     }
 
     public boolean isApplied() {
@@ -77,8 +82,9 @@ public record Outcome(Status status, String operation, String sql, String sqlSta
 
     @Override
     public String toString() {
+        String retried = lockRetries == 0 ? "" : " after " + lockRetries + (lockRetries == 1 ? " lock retry" : " lock retries");
         return status == Status.APPLIED
-                ? location + ": applied " + operation
-                : location + ": skipped " + operation + " — " + reason;
+                ? location + ": applied " + operation + retried
+                : location + ": skipped " + operation + retried + " — " + reason;
     }
 }

@@ -2,6 +2,7 @@ package dev.safeops;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -25,13 +26,15 @@ final class Recorder {
     private Consumer<Outcome> listener = outcome -> { };
     /** Risks judged before the statements ran, until their outcomes take them. */
     private final Map<Guard.Step, List<String>> warnings = new HashMap<>();
+    /** Lock retries of the steps that have no outcome yet, by step instance. */
+    private final Map<Guard.Step, Integer> lockRetries = new IdentityHashMap<>();
 
     void listener(Consumer<Outcome> listener) {
         this.listener = listener;
     }
 
     void applied(Guard.Step step) {
-        Outcome outcome = Outcome.applied(step, null, warningsOf(step));
+        Outcome outcome = Outcome.applied(step, null, warningsOf(step), lockRetries(step));
         applied++;
         outcomes.add(outcome);
         LOG.debug("{}", outcome);
@@ -40,7 +43,7 @@ final class Recorder {
 
     /** Applied, with a reason worth reporting (such as a repair made before it could be). */
     void applied(Guard.Step step, String reason) {
-        Outcome outcome = Outcome.applied(step, reason, warningsOf(step));
+        Outcome outcome = Outcome.applied(step, reason, warningsOf(step), lockRetries(step));
         applied++;
         outcomes.add(outcome);
         LOG.info("safe-ops {} {}: {}", outcome.location(), outcome.operation(), reason);
@@ -48,7 +51,7 @@ final class Recorder {
     }
 
     void skipped(Guard.Step step, String sqlState, String reason) {
-        Outcome outcome = Outcome.skipped(step, sqlState, reason, warningsOf(step));
+        Outcome outcome = Outcome.skipped(step, sqlState, reason, warningsOf(step), lockRetries(step));
         skipped++;
         outcomes.add(outcome);
         LOG.warn("safe-ops skipped {} {} [SQLSTATE {}]: {} — statement: {}", outcome.location(), outcome.operation(),
@@ -69,6 +72,17 @@ final class Recorder {
     private List<String> warningsOf(Guard.Step step) {
         List<String> risks = warnings.remove(step);
         return risks == null ? List.of() : risks;
+    }
+
+    /** Counts one more retry of {@code step} after its lock wait timed out; its outcome will carry the count. */
+    void lockRetried(Guard.Step step) {
+        lockRetries.merge(step, 1, Integer::sum);
+    }
+
+    /** How many times {@code step} has been retried, forgotten once read: an outcome or a failure takes it. */
+    int lockRetries(Guard.Step step) {
+        Integer count = lockRetries.remove(step);
+        return count == null ? 0 : count;
     }
 
     void savepointsSent(int count) {

@@ -40,13 +40,19 @@ public record Report(List<Outcome> outcomes, int savepoints) {
         return (int) outcomes.stream().filter(Outcome::isSkipped).count();
     }
 
+    /** How many lock retries the operations needed in all (see {@link Outcome#lockRetries()}). */
+    public int lockRetries() {
+        return outcomes.stream().mapToInt(Outcome::lockRetries).sum();
+    }
+
     public List<Outcome> skippedOutcomes() {
         return outcomes.stream().filter(Outcome::isSkipped).collect(Collectors.toUnmodifiableList());
     }
 
     /**
      * One line for logs and terminals, e.g.
-     * {@code 6 applied, 5 skipped (42P01 missing object ×5), 11 savepoints}.
+     * {@code 6 applied, 5 skipped (42P01 missing object ×5), 11 savepoints}, followed by {@code , 2 lock
+     * retries} when there were any.
      */
     public String summary() {
         StringBuilder line = new StringBuilder().append(applied()).append(" applied, ").append(skipped())
@@ -58,7 +64,12 @@ public record Report(List<Outcome> outcomes, int savepoints) {
                     .map(e -> e.getKey() + " " + SqlStates.name(e.getKey()) + " ×" + e.getValue())
                     .collect(Collectors.joining(", ", " (", ")")));
         }
-        return line.append(", ").append(savepoints).append(savepoints == 1 ? " savepoint" : " savepoints").toString();
+        line.append(", ").append(savepoints).append(savepoints == 1 ? " savepoint" : " savepoints");
+        int retries = lockRetries();
+        if (retries > 0) {
+            line.append(", ").append(retries).append(retries == 1 ? " lock retry" : " lock retries");
+        }
+        return line.toString();
     }
 
     @Override

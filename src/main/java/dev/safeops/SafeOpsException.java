@@ -66,10 +66,17 @@ public final class SafeOpsException extends SQLException {
     private final String operation;
     private final Location location;
     private final After after;
+    private final int lockRetries;
 
     SafeOpsException(Kind kind, String reason, String sqlState, String statement, String operation,
                      Location location, After after, Throwable cause) {
+        this(kind, reason, sqlState, statement, operation, location, after, cause, 0);
+    }
+
+    SafeOpsException(Kind kind, String reason, String sqlState, String statement, String operation,
+                     Location location, After after, Throwable cause, int lockRetries) {
         super(message(reason, statement, location, after), sqlState, cause);
+        this.lockRetries = lockRetries;
         this.kind = Objects.requireNonNull(kind, "kind");
         this.reason = Objects.requireNonNull(reason, "reason");
         this.statement = statement;
@@ -129,6 +136,14 @@ public final class SafeOpsException extends SQLException {
      */
     public Location location() {
         return location;
+    }
+
+    /**
+     * How many times the statement was tried again after its lock wait timed out, before this
+     * failure (see {@link Settings.LockRetries}); 0 when it was not.
+     */
+    public int lockRetries() {
+        return lockRetries;
     }
 
     /**

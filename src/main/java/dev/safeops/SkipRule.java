@@ -551,6 +551,11 @@ final class SkipRule {
         return new Confirmation(alternatives, own.invalidIndex(), own.repair(), null);
     }
 
+    /** The existing relation a statement acts on (never one it creates), when its text names one. */
+    static Optional<QualifiedName> relationActedOn(StatementShape shape) {
+        return new SkipRule(shape, null).actedOn();
+    }
+
     /** The existing relation the statement acts on (never one it creates), when it names one. */
     private Optional<QualifiedName> actedOn() {
         Cursor c = shape.cursor(0);

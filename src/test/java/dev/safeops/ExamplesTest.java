@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.safeops.examples.ConcurrentIndexMigration;
 import dev.safeops.examples.FirstMigration;
 import dev.safeops.examples.PlainJdbcMigration;
+import dev.safeops.examples.ProductionMigration;
 import dev.safeops.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,18 @@ class ExamplesTest {
         try (Connection connection = db.connect()) {
             assertThatSchema(connection).hasColumn("content", "project_id", "bigint");
         }
+    }
+
+    @Test
+    void productionMigrationFromTheReadmeRetriesAStatementOnABusyTable() throws SQLException {
+        Report report;
+        try (LockHolder holder = LockHolder.on(db, "content").releaseAfterWaiting(150)) {
+            report = ProductionMigration.migrate(db.dataSource());
+        }
+
+        assertThat(report.applied()).isEqualTo(2);
+        assertThat(report.outcomes().get(1).lockRetries()).isPositive();
+        assertThat(Schema.columnsOf(db, "content")).contains("archived");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.safeops.InvalidScriptException;
 import dev.safeops.Plan;
 import dev.safeops.Policy;
 import dev.safeops.Settings;
+import dev.safeops.Settings.LockRetries;
 import dev.safeops.Tolerance;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -92,6 +94,32 @@ final class ApplyCommand implements Callable<Integer> {
                     + "visible in sequences)."})
     private int statementsPerSavepoint;
 
+    @Option(names = "--production",
+            description = {"Wait for locks as production needs: each statement waits at most 100ms for its lock, "
+                    + "and a statement that could not get it is rolled back to its savepoint and retried up to 9 "
+                    + "times, waiting twice as long each time up to 1s, sleeping 50ms-1s in between, at most 10s in "
+                    + "all; then the run fails naming the sessions in the way. --lock-timeout and --lock-retries "
+                    + "change the numbers."})
+    private boolean production;
+
+    @Option(names = "--lock-timeout", paramLabel = "DURATION", converter = PostgresDuration.class,
+            description = {"How long each statement may wait for a lock (lock_timeout), e.g. 100ms, 2s, 1min. A "
+                    + "statement waiting for a lock makes every later query on the table wait behind it. Default: "
+                    + "the session's own lock_timeout (100ms with --production)."})
+    private Duration lockTimeout;
+
+    @Option(names = "--lock-retries", paramLabel = "N",
+            description = {"Retry a statement whose lock wait timed out up to N times, each time rolled back to its "
+                    + "savepoint, after a sleep of 50ms-1s with jitter, and with a lock timeout twice as long as the "
+                    + "last (up to 1s, or --lock-timeout if longer). Locks taken by earlier statements stay held "
+                    + "meanwhile. Needs --lock-timeout or --production. Default: 0 (9 with --production)."})
+    private Integer lockRetries;
+
+    @Option(names = "--statement-timeout", paramLabel = "DURATION", converter = PostgresDuration.class,
+            description = "The longest each statement may run (statement_timeout), e.g. 30s, 5min. Default: the "
+                    + "session's own statement_timeout.")
+    private Duration statementTimeout;
+
     @Option(names = "--dry-run",
             description = "Run the first transaction, then roll back. Not run: statements that cannot run in a "
                     + "transaction and everything after them, and statements whose effects survive a rollback "
@@ -150,6 +178,9 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, plan.steps().size(), main.interactive());
         ApplyResult result = null;
+        if (settings.lockTimeout() != null) {
+            settings = settings.withBlockerLookup(blockerLookup(database));
+        }
         try (Connection open = ConnectionOptions.connect(database)) {
             // Held until every statement has run, those after the commit included.
             try (MigrationLock held = noLock ? null : lock(open, err)) {
@@ -176,6 +207,47 @@ final class ApplyCommand implements Callable<Integer> {
             }
         }
         return result.exitCode();
+    }
+
+    /**
+     * The statements' savepoints, lock and statement timeouts, lock retries, accepted data loss and
+     * risk handling, from the options.
+     */
+    private Settings settings() {
+        Settings settings = (production ? Settings.production() : Settings.defaults())
+                .withOperationsPerSavepoint(statementsPerSavepoint).withFailOnRisk(failOnRisk);
+        try {
+            settings = settings.withAcceptedDataLoss(acceptDataLoss.toArray(String[]::new));
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(Main.NOT_STARTED, "--accept-data-loss: " + e.getMessage(), e);
+        }
+        if (lockTimeout != null) {
+            settings = settings.withLockTimeout(lockTimeout);
+        }
+        if (lockRetries != null) {
+            if (lockRetries < 0) {
+                throw new CommandException(Main.NOT_STARTED, "--lock-retries must be 0 or more, was " + lockRetries);
+            }
+            if (lockRetries > 0 && settings.lockTimeout() == null) {
+                throw new CommandException(Main.NOT_STARTED, "--lock-retries needs --lock-timeout (or --production): "
+                        + "without a lock timeout a statement waits for its lock as long as the session's "
+                        + "lock_timeout says, and there is nothing to retry");
+            }
+            // Given a number of retries, the user gets them all: only --production bounds the total time.
+            settings = settings.withLockRetries(production ? settings.lockRetries().withRetries(lockRetries)
+                    : LockRetries.production().withRetries(lockRetries).withBudget(ChronoUnit.FOREVER.getDuration()));
+        }
+        return statementTimeout == null ? settings : settings.withStatementTimeout(statementTimeout);
+    }
+
+    /** A second connection, opened only while a retried statement waits, finds the sessions in its way. */
+    private static javax.sql.DataSource blockerLookup(DatabaseUrl database) {
+        try {
+            return database.dataSource("safe-ops lock look-up");
+        } catch (SQLException e) {
+            throw new CommandException(Main.NOT_STARTED, "cannot use " + database + " for a second connection: "
+                    + e.getMessage() + " (nothing was sent)", e);
+        }
     }
 
     private MigrationLock lock(Connection open, PrintWriter err) throws SQLException {
@@ -231,21 +303,12 @@ final class ApplyCommand implements Callable<Integer> {
         return optional.isEmpty() ? policy : policy.withOptionalTables(optional.toArray(String[]::new));
     }
 
-    private Settings settings() {
-        try {
-            return Settings.defaults().withOperationsPerSavepoint(statementsPerSavepoint)
-                    .withAcceptedDataLoss(acceptDataLoss.toArray(String[]::new)).withFailOnRisk(failOnRisk);
-        } catch (IllegalArgumentException e) {
-            throw new CommandException(Main.NOT_STARTED, "--accept-data-loss: " + e.getMessage(), e);
-        }
-    }
-
     /** Skips and failures always, statements run after the commit always, the rest only when asked. */
     private void print(ApplyResult result, Plan plan, PrintWriter out, PrintWriter err) {
         for (StatementResult statement : result.statements()) {
             StatementResult.Status status = statement.status();
             boolean shown = status == StatementResult.Status.SKIPPED || status == StatementResult.Status.FAILED
-                    || statement.step().afterCommit()
+                    || statement.step().afterCommit() || statement.lockRetries() > 0
                     || (main.verbose() && status == StatementResult.Status.APPLIED);
             if (shown) {
                 out.println(line(statement));
@@ -260,7 +323,8 @@ final class ApplyCommand implements Callable<Integer> {
                 + result.count(StatementResult.Status.NOT_RUN) + " not run ("
                 + plan.steps().size() + (plan.steps().size() == 1 ? " statement in " : " statements in ")
                 + plan.scriptCount() + (plan.scriptCount() == 1 ? " file, " : " files, ")
-                + result.savepoints() + (result.savepoints() == 1 ? " savepoint)" : " savepoints)");
+                + result.savepoints() + (result.savepoints() == 1 ? " savepoint" : " savepoints")
+                + (result.lockRetries() == 0 ? ")" : ", " + retries(result.lockRetries()) + ")");
         String outcome;
         if (result.committed()) {
             outcome = result.error() == null ? "Committed" : "Committed, but a statement run after the commit failed";
@@ -277,6 +341,10 @@ final class ApplyCommand implements Callable<Integer> {
         if (result.error() != null) {
             err.println("safe-ops: " + result.error());
         }
+        if (result.lockRetries() > 0) {
+            err.println("safe-ops: note: " + retries(result.lockRetries()) + " after lock timeouts; while a statement "
+                    + "waited to be retried, the locks its transaction's earlier statements had taken stayed held.");
+        }
         if (result.savepoints() > SUBTRANSACTION_CACHE) {
             SavepointAdvice.forRun((int) plan.steps().stream().filter(step -> !step.afterCommit()).count(), statementsPerSavepoint, result.savepoints())
                     .ifPresent(advice -> err.println("safe-ops: note: the transaction used " + result.savepoints()
@@ -289,8 +357,13 @@ final class ApplyCommand implements Callable<Integer> {
     private static String line(StatementResult statement) {
         Plan.Step step = statement.step();
         String text = statement.message() != null ? statement.message() : step.sql().lines().findFirst().orElse("");
-        return String.format("%s  %-7s  %-5s  %s%s", step.location(), statement.status(),
+        return String.format("%s  %-7s  %-5s  %s%s%s", step.location(), statement.status(),
                 statement.sqlState() == null ? "" : statement.sqlState(),
-                step.afterCommit() ? "after the commit: " : "", text);
+                step.afterCommit() ? "after the commit: " : "",
+                statement.lockRetries() == 0 ? "" : "after " + retries(statement.lockRetries()) + ": ", text);
+    }
+
+    private static String retries(int count) {
+        return count + (count == 1 ? " lock retry" : " lock retries");
     }
 }

@@ -25,6 +25,11 @@ record ApplyResult(boolean committed, boolean dryRun, List<StatementResult> stat
         return (int) statements.stream().filter(result -> result.status() == status).count();
     }
 
+    /** Lock retries of every statement, together. */
+    int lockRetries() {
+        return statements.stream().mapToInt(StatementResult::lockRetries).sum();
+    }
+
     int exitCode() {
         return error == null ? Main.OK : Main.FAILED;
     }

@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.postgresql.PGProperty;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Where to connect: a {@code jdbc:postgresql://} URL without credentials, and the connection
@@ -143,6 +145,20 @@ final class DatabaseUrl {
         // Lets a DBA see in pg_stat_activity who holds the migration's locks.
         connection.putIfAbsent("ApplicationName", "safe-ops");
         return DriverManager.getConnection(jdbcUrl, connection);
+    }
+
+    /**
+     * A data source of the same database for a second connection, named {@code applicationName} in
+     * {@code pg_stat_activity}.
+     */
+    DataSource dataSource(String applicationName) throws SQLException {
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(jdbcUrl);
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            source.setProperty(property.getKey(), property.getValue());
+        }
+        source.setApplicationName(applicationName);
+        return source;
     }
 
     /** The URL and user for messages; the password is never shown. */

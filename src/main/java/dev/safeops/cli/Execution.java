@@ -164,7 +164,7 @@ final class Execution {
     private String failed(Plan.Step step, SafeOpsException e) {
         String message = withoutPrefix(e);
         if (step != null) {
-            results[step.index()] = StatementResult.failed(step, e.getSQLState(), message);
+            results[step.index()] = StatementResult.failed(step, e.getSQLState(), message, e.lockRetries());
             progress.run();
             return step.location() + ": " + message;
         }

@@ -1,6 +1,5 @@
 package dev.safeops.cli;
 
-import dev.safeops.Plan;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -28,6 +27,7 @@ final class JsonReport {
             json.writeNumberField("failed", result.count(StatementResult.Status.FAILED));
             json.writeNumberField("notRun", result.count(StatementResult.Status.NOT_RUN));
             json.writeNumberField("savepoints", result.savepoints());
+            json.writeNumberField("lockRetries", result.lockRetries());
             json.writeStringField("error", result.error());
             json.writeArrayFieldStart("commits");
             for (Location commit : result.commits()) {
@@ -45,6 +45,7 @@ final class JsonReport {
                 json.writeBooleanField("afterCommit", step.afterCommit());
                 json.writeStringField("sqlState", statement.sqlState());
                 json.writeStringField("message", statement.message());
+                json.writeNumberField("lockRetries", statement.lockRetries());
                 json.writeStringField("sql", step.sql());
                 json.writeArrayFieldStart("warnings");
                 for (String warning : statement.warnings()) {

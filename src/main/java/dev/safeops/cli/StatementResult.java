@@ -14,8 +14,10 @@ import java.util.List;
  *                 otherwise {@code null}
  * @param warnings what makes the statement risky on this database (lock, size, safe recipe), judged
  *                 before it ran; usually empty
+ * @param lockRetries how many times it was tried again after its lock wait timed out
  */
-record StatementResult(Plan.Step step, Status status, String sqlState, String message, List<String> warnings) {
+record StatementResult(Plan.Step step, Status status, String sqlState, String message, List<String> warnings,
+                       int lockRetries) {
 
     StatementResult {
         warnings = List.copyOf(warnings);
@@ -34,15 +36,17 @@ record StatementResult(Plan.Step step, Status status, String sqlState, String me
 
     static StatementResult of(Plan.Step step, Outcome outcome) {
         return outcome.isApplied()
-                ? new StatementResult(step, Status.APPLIED, null, outcome.reason(), outcome.warnings())
-                : new StatementResult(step, Status.SKIPPED, outcome.sqlState(), outcome.reason(), outcome.warnings());
+                ? new StatementResult(step, Status.APPLIED, null, outcome.reason(), outcome.warnings(),
+                        outcome.lockRetries())
+                : new StatementResult(step, Status.SKIPPED, outcome.sqlState(), outcome.reason(), outcome.warnings(),
+                        outcome.lockRetries());
     }
 
-    static StatementResult failed(Plan.Step step, String sqlState, String message) {
-        return new StatementResult(step, Status.FAILED, sqlState, message, List.of());
+    static StatementResult failed(Plan.Step step, String sqlState, String message, int lockRetries) {
+        return new StatementResult(step, Status.FAILED, sqlState, message, List.of(), lockRetries);
     }
 
     static StatementResult notRun(Plan.Step step, String why) {
-        return new StatementResult(step, Status.NOT_RUN, null, why, List.of());
+        return new StatementResult(step, Status.NOT_RUN, null, why, List.of(), 0);
     }
 }

@@ -38,6 +38,13 @@ class ApplyRefusesBadOptionsTest {
                 Arguments.of(List.of("--connect-timeout", "0"), "--connect-timeout must be at least 1"),
                 Arguments.of(List.of("--socket-timeout", "-5"), "--socket-timeout must be 0 or more"),
                 Arguments.of(List.of("--user", ""), "--user must not be empty"),
+                Arguments.of(List.of("--lock-timeout", "100"), "'100' is not a duration: write a number and one of "
+                        + "PostgreSQL's units us, ms, s, min, h, d"),
+                Arguments.of(List.of("--lock-timeout", "2 seconds"), "'2 seconds' is not a duration"),
+                Arguments.of(List.of("--statement-timeout", "-1s"), "'-1s' is not a duration"),
+                Arguments.of(List.of("--statement-timeout", "500us"), "'500us' is under a millisecond"),
+                Arguments.of(List.of("--lock-retries", "3"), "--lock-retries needs --lock-timeout (or --production)"),
+                Arguments.of(List.of("--lock-timeout", "1s", "--lock-retries", "-1"), "--lock-retries must be 0 or more"),
                 Arguments.of(List.of("--strict", "--tolerate", "missing"), "contradict"));
     }
 

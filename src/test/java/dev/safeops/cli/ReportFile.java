@@ -37,6 +37,15 @@ record ReportFile(boolean committed, boolean dryRun, int applied, int skipped, i
                 (Integer) json.get("savepoints"), (String) json.get("error"), statements);
     }
 
+    /** The report as read, for fields the record leaves out (lock retries). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> raw(Path file) throws IOException {
+        try (JsonParser parser = new JsonFactory().createParser(file.toFile())) {
+            parser.nextToken();
+            return (Map<String, Object>) value(parser);
+        }
+    }
+
     private static Object value(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();
         switch (token) {
