@@ -83,7 +83,7 @@ final class LockWaits {
 
     /** How many statements go on each side of a unit's own: 1 when the timeouts are set around it, else 0. */
     int around(List<Guard.Step> unit) {
-        return unit.stream().anyMatch(LockWaits::setsTimeouts) ? 0 : mostAround();
+        return unit.stream().anyMatch(step -> setsTimeouts(step) || runsConcurrently(step)) ? 0 : mostAround();
     }
 
     /** Adds the unit's statements to {@code statements}, between the timeouts' setting and their restoring. */
@@ -327,6 +327,17 @@ final class LockWaits {
     private static boolean setsTimeouts(Guard.Step step) {
         return step.operation().shape().tokens().stream()
                 .anyMatch(token -> TIMEOUT_SETTINGS.contains(token.value().toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * {@code CREATE INDEX CONCURRENTLY}, {@code DROP INDEX CONCURRENTLY}, {@code REINDEX …
+     * CONCURRENTLY} run without the timeouts: their waits block no reads or writes (they take SHARE
+     * UPDATE EXCLUSIVE and then wait for older transactions), while a timeout that fires during them
+     * leaves an INVALID index behind that a retry would meet as "already exists".
+     */
+    private static boolean runsConcurrently(Guard.Step step) {
+        return step.operation().forbiddenInTransaction() && step.operation().shape().tokens().stream()
+                .anyMatch(token -> token.value().equalsIgnoreCase("CONCURRENTLY"));
     }
 
     /** A duration in PostgreSQL's units: {@code 1500ms}. */

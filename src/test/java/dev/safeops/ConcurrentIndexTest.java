@@ -272,6 +272,41 @@ class ConcurrentIndexTest {
     }
 
     @Test
+    void aConcurrentBuildWaitsForOlderTransactionsWithoutTheSettingsLockTimeout() throws Exception {
+        try (Connection blocker = db.connect(); Statement holding = blocker.createStatement();
+                Connection connection = db.connect(); Statement session = connection.createStatement()) {
+            // A transaction that holds a snapshot for longer than every lock timeout of the schedule
+            // would wait: the build's last phase waits for it, blocking no one's reads or writes.
+            blocker.setAutoCommit(false);
+            holding.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            holding.execute("SELECT 1");
+            session.execute("SET lock_timeout = '5min'");
+            Thread release = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                    blocker.rollback();
+                } catch (InterruptedException | SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            release.start();
+
+            Outcome outcome = SafeOps.on(connection, Policy.defaults(),
+                    Settings.production().withLockTimeout(java.time.Duration.ofMillis(10))).createIndex(ORDERS_V);
+            release.join();
+
+            assertThat(outcome.isApplied()).isTrue();
+            assertThat(outcome.lockRetries()).isZero();
+            assertThat(outcome.reason()).isNull();
+            try (var rows = session.executeQuery("SHOW lock_timeout")) {
+                rows.next();
+                assertThat(rows.getString(1)).isEqualTo("5min");
+            }
+        }
+        assertThat(valid("orders_v")).containsExactly("true");
+    }
+
+    @Test
     void aLockTimeoutThatAlsoStopsTheDropSaysToDropTheIndexLater() throws SQLException {
         try (Connection blocker = db.connect(); Statement holding = blocker.createStatement();
                 Connection connection = db.connect(); Statement session = connection.createStatement()) {
