@@ -1,0 +1,47 @@
+package dev.safeops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.safeops.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Typed indexes built and dropped concurrently where a careless look would take the wrong object for
+ * the wanted one: another collation, another table's index of the same name, the leftovers of an
+ * index whose long name starts like this one's.
+ */
+class ConcurrentIndexEdgeCasesTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    private static final Index ORDERS_V = Index.on("orders", "v").named("orders_v").concurrently();
+
+    @BeforeEach
+    void oneTable() throws SQLException {
+        Schema.reset(db, "CREATE TABLE orders (v int, t text); INSERT INTO orders VALUES (1, 'a'), (2, 'b')");
+    }
+
+    @Test
+    void failsABuildOfAnIndexThereWithAnotherCollation() throws SQLException {
+        run("CREATE INDEX orders_t ON orders (t COLLATE \"C\")");
+        try (Connection connection = db.connect()) {
+            assertThatThrownBy(() -> SafeOps.on(connection)
+                    .createIndex(Index.on("orders", "t").named("orders_t").concurrently()))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> assertThat(e.getMessage())
+                            .contains("already exists but not as wanted: existing btree (t COLLATE \"C\"), wanted btree (t)"));
+        }
+    }
+
+    private static void run(String sql) throws SQLException {
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
