@@ -21,11 +21,12 @@ final class ConcurrentIndex {
     /** The suffixes PostgreSQL gives the copies a concurrent reindex makes ({@code ChooseRelationName}). */
     private static final String COPY_SUFFIX = "'_cc(new|old)[0-9]*$'";
     /**
-     * A copy's name is truncated to 63 bytes, suffix kept: a stem shorter than the index name counts
-     * only then, so that the leftovers of another index, whose name is a prefix of this one, are not
-     * taken for this one's.
+     * A copy's name is truncated to 63 bytes, suffix kept, at a character boundary: a stem shorter than
+     * the index name counts only when the copy's name had no room for the name's next character, so
+     * that the leftovers of another index, whose name is a prefix of this one, are not taken for this
+     * one's.
      */
-    private static final int TRUNCATED_BYTES = 60;
+    private static final int MAX_NAME_BYTES = 63;
 
     private ConcurrentIndex() {
     }
@@ -81,8 +82,9 @@ final class ConcurrentIndex {
                 + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
                 + " CROSS JOIN LATERAL (SELECT pg_catalog.regexp_replace(c.relname, " + COPY_SUFFIX + ", '') AS stem) s"
                 + " WHERE i.indrelid = " + CatalogCheck.regclass(table) + " AND NOT i.indisvalid"
-                + " AND s.stem <> c.relname AND (s.stem = " + name + " OR (pg_catalog.octet_length(c.relname) >= "
-                + TRUNCATED_BYTES + " AND pg_catalog.left(" + name + ", pg_catalog.length(s.stem)) = s.stem))";
+                + " AND s.stem <> c.relname AND (s.stem = " + name + " OR (pg_catalog.left(" + name
+                + ", pg_catalog.length(s.stem)) = s.stem AND pg_catalog.octet_length(c.relname) + pg_catalog.octet_length("
+                + "pg_catalog.substr(" + name + ", pg_catalog.length(s.stem) + 1, 1)) > " + MAX_NAME_BYTES + "))";
     }
 
     /** What became of the invalid index a typed concurrent build left: dropped, or why not. */

@@ -39,6 +39,34 @@ class ConcurrentIndexEdgeCasesTest {
         }
     }
 
+    @Test
+    void leavesTheLeftoverOfAnotherIndexWhoseLongNameStartsThisOne() throws SQLException {
+        String other = "o".repeat(54); // its copy, other_ccnew, is 60 bytes long and was not truncated
+        run("CREATE INDEX " + other + " ON orders (v)");
+        failedReindex(other);
+        try (Connection connection = db.connect()) {
+            SafeOps ops = SafeOps.on(connection);
+
+            ops.createIndex(Index.on("orders", "v").named(other + "abcd").concurrently());
+
+            assertThat(ops.report().outcomes()).hasSize(1);
+        }
+        assertThat(Schema.indexes(db)).contains(other + "_ccnew");
+    }
+
+    /** A {@code REINDEX INDEX CONCURRENTLY} stopped by a lock timeout, leaving {@code name_ccnew} invalid. */
+    private static void failedReindex(String name) throws SQLException {
+        try (Connection blocker = db.connect(); Statement holding = blocker.createStatement();
+                Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+            blocker.setAutoCommit(false);
+            holding.execute("INSERT INTO orders VALUES (3)");
+            statement.execute("SET lock_timeout = '100ms'");
+            assertThatThrownBy(() -> statement.execute("REINDEX INDEX CONCURRENTLY " + name))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("55P03"));
+            blocker.rollback();
+        }
+    }
+
     private static void run(String sql) throws SQLException {
         try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
