@@ -47,6 +47,9 @@ final class ConcurrentIndex {
         if (!autoCommit) {
             throw guard.refused(step, refusal(step.operation()));
         }
+        if (SkipRule.indexCreatedBy(step.operation().shape()).isEmpty()) {
+            refuseAnotherTablesIndex(guard, step, table, index);
+        }
         String copies = guard.ask(step, leftovers(table, index));
         for (String copy : copies == null || copies.isEmpty() ? List.<String>of()
                 : List.of(copies.split(String.valueOf(Wanted.SEPARATOR)))) {
@@ -61,6 +64,23 @@ final class ConcurrentIndex {
             }
         }
         return guard.run(step);
+    }
+
+    /**
+     * A drop names its index by the table's schema, or the search path when the table has none: an
+     * index of that name found on another table is a mistake, never the one to drop.
+     */
+    private static void refuseAnotherTablesIndex(Guard guard, Guard.Step step, QualifiedName table, String index)
+            throws SafeOpsException {
+        QualifiedName named = new QualifiedName(table.schema(), index);
+        String owner = guard.ask(step, "SELECT i.indrelid::pg_catalog.regclass::text FROM pg_catalog.pg_index i"
+                + " WHERE i.indexrelid = " + CatalogCheck.regclass(named)
+                + " AND i.indrelid IS DISTINCT FROM " + CatalogCheck.regclass(table));
+        if (owner != null) {
+            throw guard.refused(step, step.operation().description() + ": index " + named + " is on " + owner
+                    + ", not on " + table + " (a mistake, not drift: the index named is another table's). Nothing "
+                    + "was dropped");
+        }
     }
 
     private static String refusal(Operation operation) {

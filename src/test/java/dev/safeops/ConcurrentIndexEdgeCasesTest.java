@@ -54,6 +54,33 @@ class ConcurrentIndexEdgeCasesTest {
         assertThat(Schema.indexes(db)).contains(other + "_ccnew");
     }
 
+    @Test
+    void refusesAConcurrentDropOfAnIndexOfThatNameOnAnotherTable() throws SQLException {
+        run("CREATE TABLE customers (v int); CREATE INDEX orders_v ON customers (v)");
+        try (Connection connection = db.connect()) {
+            assertThatThrownBy(() -> SafeOps.on(connection).dropIndex(ORDERS_V))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(SafeOpsException.Kind.REFUSED);
+                        assertThat(e.getMessage()).contains("index orders_v is on customers, not on orders");
+                        assertThat(e.location().toString()).startsWith("ConcurrentIndexEdgeCasesTest.java:");
+                    });
+        }
+        assertThat(Schema.indexes(db)).containsExactly("orders_v");
+    }
+
+    @Test
+    void refusesAConcurrentDropThatTheSearchPathWouldSendToAnotherSchemasIndex() throws SQLException {
+        run("CREATE SCHEMA app; CREATE TABLE app.orders (v int); CREATE INDEX orders_v ON public.orders (v)");
+        try (Connection connection = db.connect(); Statement session = connection.createStatement()) {
+            session.execute("SET search_path = app, public");
+
+            assertThatThrownBy(() -> SafeOps.on(connection).dropIndex(ORDERS_V))
+                    .isInstanceOfSatisfying(SafeOpsException.class,
+                            e -> assertThat(e.getMessage()).contains("not on orders"));
+        }
+        assertThat(Schema.indexes(db)).containsExactly("orders_v");
+    }
+
     /** A {@code REINDEX INDEX CONCURRENTLY} stopped by a lock timeout, leaving {@code name_ccnew} invalid. */
     private static void failedReindex(String name) throws SQLException {
         try (Connection blocker = db.connect(); Statement holding = blocker.createStatement();
