@@ -107,6 +107,20 @@ final class ConcurrentIndex {
                 + "pg_catalog.substr(" + name + ", pg_catalog.length(s.stem) + 1, 1)) > " + MAX_NAME_BYTES + "))";
     }
 
+    /**
+     * An invalid index of that name on the table that no other session is building: what a failed
+     * build left. Another session's concurrent build of the same index (another deployment running
+     * the same migration) keeps its index invalid until it ends; a build that waited for it and timed
+     * out created nothing, and must neither claim nor drop that index.
+     */
+    static Fact leftBehind(QualifiedName table, String index) {
+        Fact invalid = CatalogCheck.indexInvalid(table, index);
+        return Fact.of("(" + invalid.sql() + ") AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p"
+                + " JOIN pg_catalog.pg_class c ON c.oid = p.index_relid WHERE p.relid = " + CatalogCheck.regclass(table)
+                + " AND c.relname = " + Literal.quote(index) + " AND p.pid <> pg_catalog.pg_backend_pid())",
+                invalid.claim() + ", and no other session is building it (pg_stat_progress_create_index)");
+    }
+
     /** What became of the invalid index a typed concurrent build left: dropped, or why not. */
     static String droppedLeftover(String drop, SQLException error) {
         return error == null ? ": dropped it (" + drop + ") so that nothing half-built stays"

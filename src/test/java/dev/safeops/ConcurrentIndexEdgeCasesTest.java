@@ -7,6 +7,8 @@ import dev.safeops.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,6 +81,48 @@ class ConcurrentIndexEdgeCasesTest {
                             e -> assertThat(e.getMessage()).contains("not on orders"));
         }
         assertThat(Schema.indexes(db)).containsExactly("orders_v");
+    }
+
+    @Test
+    void aBuildThatTimesOutWhileAnotherSessionBuildsTheSameIndexLeavesThatBuildAlone() throws Exception {
+        try (Connection blocker = db.connect(); Statement holding = blocker.createStatement();
+                Connection other = db.connect(); Statement building = other.createStatement();
+                Connection connection = db.connect(); Statement session = connection.createStatement()) {
+            // Another deployment's build of the same index, waiting at its end for a transaction's snapshot.
+            blocker.setAutoCommit(false);
+            holding.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            holding.execute("SELECT 1");
+            CompletableFuture<Boolean> build = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return building.execute("CREATE INDEX CONCURRENTLY orders_v ON orders (v)");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            awaitBuildInProgress("orders_v");
+            session.execute("SET lock_timeout = '100ms'");
+
+            assertThatThrownBy(() -> SafeOps.on(connection).createIndex(ORDERS_V))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("55P03");
+                        assertThat(e.getMessage()).doesNotContain("left the index", "DROP INDEX");
+                    });
+            blocker.rollback();
+            build.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(Schema.strings(db, "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'orders_v'::regclass"))
+                .containsExactly("true");
+    }
+
+    private static void awaitBuildInProgress(String index) throws Exception {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            if (!Schema.strings(db, "SELECT 1 FROM pg_stat_progress_create_index WHERE index_relid = to_regclass(?)",
+                    index).isEmpty()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the other session's build of " + index + " did not start");
     }
 
     /** A {@code REINDEX INDEX CONCURRENTLY} stopped by a lock timeout, leaving {@code name_ccnew} invalid. */
