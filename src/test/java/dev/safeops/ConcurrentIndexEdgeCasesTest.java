@@ -42,6 +42,58 @@ class ConcurrentIndexEdgeCasesTest {
     }
 
     @Test
+    void skipsABuildOfAnIndexThereOnAColumnWithACollationOfItsOwn() throws SQLException {
+        run("CREATE TABLE labels (t text COLLATE \"C\"); CREATE INDEX labels_t ON labels (t)");
+        try (Connection connection = db.connect()) {
+            Outcome outcome = SafeOps.on(connection).createIndex(Index.on("labels", "t").named("labels_t").concurrently());
+
+            assertThat(outcome.isSkipped()).as(outcome.toString()).isTrue();
+        }
+    }
+
+    @Test
+    void dropsTheLeftoverOfAFailedReindexOfAMixedCaseIndex() throws SQLException {
+        run("CREATE INDEX \"Orders_V\" ON orders (v)");
+        failedReindex("\"Orders_V\"");
+        try (Connection connection = db.connect()) {
+            SafeOps ops = SafeOps.on(connection);
+
+            ops.dropIndex(Index.on("orders", "v").named("Orders_V").concurrently());
+
+            assertThat(ops.report().outcomes().get(0).sql()).isEqualTo("DROP INDEX CONCURRENTLY \"Orders_V_ccnew\"");
+        }
+        assertThat(Schema.indexes(db)).isEmpty();
+    }
+
+    @Test
+    void failsAConcurrentDropOfTheIndexBehindAPrimaryKeyNamingTheConstraint() throws SQLException {
+        run("ALTER TABLE orders ADD CONSTRAINT orders_v PRIMARY KEY (v)");
+        try (Connection connection = db.connect()) {
+            assertThatThrownBy(() -> SafeOps.on(connection).dropIndex(ORDERS_V))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("2BP01");
+                        assertThat(e.getMessage()).contains("constraint orders_v on table orders requires it");
+                    });
+        }
+        assertThat(Schema.indexes(db)).containsExactly("orders_v");
+    }
+
+    @Test
+    void failsAConcurrentBuildOnAPartitionedTableSayingWhy() throws SQLException {
+        run("CREATE TABLE parts (v int) PARTITION BY RANGE (v); "
+                + "CREATE TABLE parts_low PARTITION OF parts FOR VALUES FROM (0) TO (10)");
+        try (Connection connection = db.connect()) {
+            assertThatThrownBy(() -> SafeOps.on(connection)
+                    .createIndex(Index.on("parts", "v").named("parts_v").concurrently()))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("0A000");
+                        assertThat(e.getMessage()).contains("cannot create index on partitioned table \"parts\" concurrently");
+                    });
+        }
+        assertThat(Schema.indexes(db)).isEmpty();
+    }
+
+    @Test
     void leavesTheLeftoverOfAnotherIndexWhoseLongNameStartsThisOne() throws SQLException {
         String other = "o".repeat(54); // its copy, other_ccnew, is 60 bytes long and was not truncated
         run("CREATE INDEX " + other + " ON orders (v)");
