@@ -27,6 +27,7 @@ final class ConcurrentIndex {
      * one's.
      */
     private static final int MAX_NAME_BYTES = 63;
+    private static final String WRONG_OBJECT_TYPE = "42809";
 
     private ConcurrentIndex() {
     }
@@ -77,9 +78,11 @@ final class ConcurrentIndex {
                 + " WHERE i.indexrelid = " + CatalogCheck.regclass(named)
                 + " AND i.indrelid IS DISTINCT FROM " + CatalogCheck.regclass(table));
         if (owner != null) {
-            throw guard.refused(step, step.operation().description() + ": index " + named + " is on " + owner
-                    + ", not on " + table + " (a mistake, not drift: the index named is another table's). Nothing "
-                    + "was dropped");
+            // 42809 wrong_object_type: the name finds an object, not the one meant (not a transaction's 25001)
+            throw new SafeOpsException(SafeOpsException.Kind.REFUSED, step.operation().description() + ": index "
+                    + named + " is on " + owner + ", not on " + table + " (a mistake, not drift: the index named is "
+                    + "another table's). Nothing was dropped", WRONG_OBJECT_TYPE, step.sql(),
+                    step.operation().description(), step.location(), SafeOpsException.After.AUTOCOMMIT, null);
         }
     }
 

@@ -379,6 +379,7 @@ class ConcurrentIndexTest {
             assertThatThrownBy(() -> SafeOps.on(connection).dropIndex(ORDERS_V))
                     .isInstanceOfSatisfying(SafeOpsException.class, e -> {
                         assertThat(e.kind()).isEqualTo(SafeOpsException.Kind.REFUSED);
+                        assertThat(e.getSQLState()).isEqualTo("42809");
                         assertThat(e.getMessage()).contains("index orders_v is on customers, not on orders");
                         assertThat(e.location().toString()).startsWith("ConcurrentIndexTest.java:");
                     });
