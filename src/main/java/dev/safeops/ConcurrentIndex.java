@@ -95,7 +95,8 @@ final class ConcurrentIndex {
     }
 
     /**
-     * The invalid copies of {@code index} on {@code table} that a failed concurrent reindex left, as
+     * The invalid copies of {@code index} on {@code table} that a failed concurrent reindex left (none
+     * while another session builds or reindexes an index of the table), as
      * names to use in SQL (qualified where the search path does not find them), separated by
      * {@link Wanted#SEPARATOR}.
      */
@@ -105,6 +106,9 @@ final class ConcurrentIndex {
                 + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
                 + " CROSS JOIN LATERAL (SELECT pg_catalog.regexp_replace(c.relname, " + COPY_SUFFIX + ", '') AS stem) s"
                 + " WHERE i.indrelid = " + CatalogCheck.regclass(table) + " AND NOT i.indisvalid"
+                // a copy is invalid while its reindex runs, too: only one whose reindex has ended is left over
+                + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p"
+                + " WHERE p.relid = i.indrelid AND p.pid <> pg_catalog.pg_backend_pid())"
                 + " AND s.stem <> c.relname AND (s.stem = " + name + " OR (pg_catalog.left(" + name
                 + ", pg_catalog.length(s.stem)) = s.stem AND pg_catalog.octet_length(c.relname) + pg_catalog.octet_length("
                 + "pg_catalog.substr(" + name + ", pg_catalog.length(s.stem) + 1, 1)) > " + MAX_NAME_BYTES + "))";

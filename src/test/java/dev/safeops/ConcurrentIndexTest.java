@@ -431,15 +431,55 @@ class ConcurrentIndexTest {
                 .containsExactly("true");
     }
 
+    @Test
+    void leavesAloneTheCopyOfAReindexStillRunning() throws Exception {
+        Catalog.run("CREATE INDEX orders_v ON orders (v)");
+        try (Connection blocker = db.connect(); Statement holding = blocker.createStatement();
+                Connection other = db.connect(); Statement reindexing = other.createStatement();
+                Connection connection = db.connect(); Statement session = connection.createStatement()) {
+            blocker.setAutoCommit(false);
+            holding.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            holding.execute("SELECT 1");
+            CompletableFuture<Boolean> reindex = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return reindexing.execute("REINDEX INDEX CONCURRENTLY orders_v");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            awaitReindexInProgress("orders_v");
+            assertThat(valid("orders_v_ccnew")).containsExactly("false");
+            session.execute("SET lock_timeout = '100ms'");
+
+            assertThatThrownBy(() -> SafeOps.on(connection).createIndex(ORDERS_V))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("55P03");
+                        assertThat(e.operation()).isEqualTo("create index orders_v on orders concurrently");
+                    });
+            blocker.rollback();
+            reindex.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(Schema.indexes(db)).containsExactly("orders_v");
+    }
+
     private static void awaitBuildInProgress(String index) throws Exception {
+        awaitRows("SELECT 1 FROM pg_stat_progress_create_index WHERE index_relid = to_regclass(?)", index);
+    }
+
+    /** Until a concurrent reindex of {@code index} in another session has made its copy {@code index_ccnew}. */
+    private static void awaitReindexInProgress(String index) throws Exception {
+        awaitRows("SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_index i ON i.indrelid = p.relid "
+                + "WHERE i.indexrelid = to_regclass(?) AND to_regclass(? || '_ccnew') IS NOT NULL", index, index);
+    }
+
+    private static void awaitRows(String query, String... parameters) throws Exception {
         for (int attempt = 0; attempt < 200; attempt++) {
-            if (!Schema.strings(db, "SELECT 1 FROM pg_stat_progress_create_index WHERE index_relid = to_regclass(?)",
-                    index).isEmpty()) {
+            if (!Schema.strings(db, query, parameters).isEmpty()) {
                 return;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("the other session's build of " + index + " did not start");
+        throw new AssertionError("the other session's work did not start: " + query);
     }
 
     /** A unique index built concurrently on duplicates: the build fails and leaves it invalid. */
