@@ -402,20 +402,11 @@ class ConcurrentIndexTest {
 
     @Test
     void aBuildThatTimesOutWhileAnotherSessionBuildsTheSameIndexLeavesThatBuildAlone() throws Exception {
-        try (Connection blocker = db.connect(); Statement holding = blocker.createStatement();
-                Connection other = db.connect(); Statement building = other.createStatement();
+        try (Connection blocker = db.connect(); Connection other = db.connect();
                 Connection connection = db.connect(); Statement session = connection.createStatement()) {
             // Another deployment's build of the same index, waiting at its end for a transaction's snapshot.
-            blocker.setAutoCommit(false);
-            holding.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            holding.execute("SELECT 1");
-            CompletableFuture<Boolean> build = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return building.execute("CREATE INDEX CONCURRENTLY orders_v ON orders (v)");
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Boolean> build = behindASnapshot(blocker, other,
+                    "CREATE INDEX CONCURRENTLY orders_v ON orders (v)");
             awaitBuildInProgress("orders_v");
             session.execute("SET lock_timeout = '100ms'");
 
@@ -434,19 +425,9 @@ class ConcurrentIndexTest {
     @Test
     void leavesAloneTheCopyOfAReindexStillRunning() throws Exception {
         Catalog.run("CREATE INDEX orders_v ON orders (v)");
-        try (Connection blocker = db.connect(); Statement holding = blocker.createStatement();
-                Connection other = db.connect(); Statement reindexing = other.createStatement();
+        try (Connection blocker = db.connect(); Connection other = db.connect();
                 Connection connection = db.connect(); Statement session = connection.createStatement()) {
-            blocker.setAutoCommit(false);
-            holding.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            holding.execute("SELECT 1");
-            CompletableFuture<Boolean> reindex = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return reindexing.execute("REINDEX INDEX CONCURRENTLY orders_v");
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Boolean> reindex = behindASnapshot(blocker, other, "REINDEX INDEX CONCURRENTLY orders_v");
             awaitReindexInProgress("orders_v");
             assertThat(valid("orders_v_ccnew")).containsExactly("false");
             session.execute("SET lock_timeout = '100ms'");
@@ -460,6 +441,26 @@ class ConcurrentIndexTest {
             reindex.get(30, TimeUnit.SECONDS);
         }
         assertThat(Schema.indexes(db)).containsExactly("orders_v");
+    }
+
+    /**
+     * Starts {@code sql}, a concurrent build or reindex, in {@code other}'s session, after {@code blocker}
+     * has taken a snapshot that it will wait for until {@code blocker} rolls back.
+     */
+    private static CompletableFuture<Boolean> behindASnapshot(Connection blocker, Connection other, String sql)
+            throws SQLException {
+        blocker.setAutoCommit(false);
+        try (Statement holding = blocker.createStatement()) {
+            holding.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            holding.execute("SELECT 1");
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try (Statement statement = other.createStatement()) {
+                return statement.execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static void awaitBuildInProgress(String index) throws Exception {
