@@ -21,11 +21,13 @@ final class ConcurrentIndex {
     /** The suffixes PostgreSQL gives the copies a concurrent reindex makes ({@code ChooseRelationName}). */
     private static final String COPY_SUFFIX = "'_cc(new|old)[0-9]*$'";
     /**
-     * A copy's name is truncated to 63 bytes, suffix kept: a stem shorter than the index name counts
-     * only then, so that the leftovers of another index, whose name is a prefix of this one, are not
-     * taken for this one's.
+     * A copy's name is truncated to 63 bytes, suffix kept, at a character boundary: a stem shorter than
+     * the index name counts only when the copy's name had no room for the name's next character, so
+     * that the leftovers of another index, whose name is a prefix of this one, are not taken for this
+     * one's.
      */
-    private static final int TRUNCATED_BYTES = 60;
+    private static final int MAX_NAME_BYTES = 63;
+    private static final String WRONG_OBJECT_TYPE = "42809";
 
     private ConcurrentIndex() {
     }
@@ -46,6 +48,9 @@ final class ConcurrentIndex {
         if (!autoCommit) {
             throw guard.refused(step, refusal(step.operation()));
         }
+        if (SkipRule.indexCreatedBy(step.operation().shape()).isEmpty()) {
+            refuseAnotherTablesIndex(guard, step, table, index);
+        }
         String copies = guard.ask(step, leftovers(table, index));
         for (String copy : copies == null || copies.isEmpty() ? List.<String>of()
                 : List.of(copies.split(String.valueOf(Wanted.SEPARATOR)))) {
@@ -62,6 +67,25 @@ final class ConcurrentIndex {
         return guard.run(step);
     }
 
+    /**
+     * A drop names its index by the table's schema, or the search path when the table has none: an
+     * index of that name found on another table is a mistake, never the one to drop.
+     */
+    private static void refuseAnotherTablesIndex(Guard guard, Guard.Step step, QualifiedName table, String index)
+            throws SafeOpsException {
+        QualifiedName named = new QualifiedName(table.schema(), index);
+        String owner = guard.ask(step, "SELECT i.indrelid::pg_catalog.regclass::text FROM pg_catalog.pg_index i"
+                + " WHERE i.indexrelid = " + CatalogCheck.regclass(named)
+                + " AND i.indrelid IS DISTINCT FROM " + CatalogCheck.regclass(table));
+        if (owner != null) {
+            // 42809 wrong_object_type: the name finds an object, not the one meant (not a transaction's 25001)
+            throw new SafeOpsException(SafeOpsException.Kind.REFUSED, step.operation().description() + ": index "
+                    + named + " is on " + owner + ", not on " + table + " (a mistake, not drift: the index named is "
+                    + "another table's). Nothing was dropped", WRONG_OBJECT_TYPE, step.sql(),
+                    step.operation().description(), step.location(), SafeOpsException.After.AUTOCOMMIT, null);
+        }
+    }
+
     private static String refusal(Operation operation) {
         return operation.description() + " cannot run inside a transaction block (25001 active_sql_transaction), and "
                 + "this connection is in one (autocommit is off). Run it on its own, outside the migration's "
@@ -71,7 +95,8 @@ final class ConcurrentIndex {
     }
 
     /**
-     * The invalid copies of {@code index} on {@code table} that a failed concurrent reindex left, as
+     * The invalid copies of {@code index} on {@code table} that a failed concurrent reindex left (none
+     * while another session builds or reindexes an index of the table), as
      * names to use in SQL (qualified where the search path does not find them), separated by
      * {@link Wanted#SEPARATOR}.
      */
@@ -81,8 +106,26 @@ final class ConcurrentIndex {
                 + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
                 + " CROSS JOIN LATERAL (SELECT pg_catalog.regexp_replace(c.relname, " + COPY_SUFFIX + ", '') AS stem) s"
                 + " WHERE i.indrelid = " + CatalogCheck.regclass(table) + " AND NOT i.indisvalid"
-                + " AND s.stem <> c.relname AND (s.stem = " + name + " OR (pg_catalog.octet_length(c.relname) >= "
-                + TRUNCATED_BYTES + " AND pg_catalog.left(" + name + ", pg_catalog.length(s.stem)) = s.stem))";
+                // a copy is invalid while its reindex runs, too: only one whose reindex has ended is left over
+                + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p"
+                + " WHERE p.relid = i.indrelid AND p.pid <> pg_catalog.pg_backend_pid())"
+                + " AND s.stem <> c.relname AND (s.stem = " + name + " OR (pg_catalog.left(" + name
+                + ", pg_catalog.length(s.stem)) = s.stem AND pg_catalog.octet_length(c.relname) + pg_catalog.octet_length("
+                + "pg_catalog.substr(" + name + ", pg_catalog.length(s.stem) + 1, 1)) > " + MAX_NAME_BYTES + "))";
+    }
+
+    /**
+     * An invalid index of that name on the table that no other session is building: what a failed
+     * build left. Another session's concurrent build of the same index (another deployment running
+     * the same migration) keeps its index invalid until it ends; a build that waited for it and timed
+     * out created nothing, and must neither claim nor drop that index.
+     */
+    static Fact leftBehind(QualifiedName table, String index) {
+        Fact invalid = CatalogCheck.indexInvalid(table, index);
+        return Fact.of("(" + invalid.sql() + ") AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p"
+                + " JOIN pg_catalog.pg_class c ON c.oid = p.index_relid WHERE p.relid = " + CatalogCheck.regclass(table)
+                + " AND c.relname = " + Literal.quote(index) + " AND p.pid <> pg_catalog.pg_backend_pid())",
+                invalid.claim() + ", and no other session is building it (pg_stat_progress_create_index)");
     }
 
     /** What became of the invalid index a typed concurrent build left: dropped, or why not. */

@@ -247,7 +247,7 @@ final class Guard {
         if (!step.operation().forbiddenInTransaction() || index.isEmpty()) {
             return "";
         }
-        Fact invalid = CatalogCheck.indexInvalid(index.get().table(), index.get().name());
+        Fact invalid = ConcurrentIndex.leftBehind(index.get().table(), index.get().name());
         Exchange check = send(step, List.of(CatalogCheck.query(List.of(invalid))));
         if (check.failed() || !"t".equals(check.firstValue(0))) {
             return "";
@@ -317,7 +317,7 @@ final class Guard {
         if (index.isEmpty()) {
             return Optional.empty();
         }
-        Fact invalid = CatalogCheck.indexInvalid(index.get().table(), index.get().name());
+        Fact invalid = ConcurrentIndex.leftBehind(index.get().table(), index.get().name());
         Exchange check = send(step, List.of(CatalogCheck.query(List.of(invalid))));
         if (check.failed() || !"t".equals(check.firstValue(0))) {
             return Optional.empty();

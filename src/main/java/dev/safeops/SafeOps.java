@@ -346,8 +346,9 @@ public final class SafeOps {
 
     /**
      * Drops the index by its name, in its table's schema; an absent index is a skip the catalog
-     * confirms. {@linkplain Index#concurrently() Concurrently}, it needs autocommit mode and first
-     * drops the invalid copies a failed {@code REINDEX … CONCURRENTLY} of it left on the table.
+     * confirms. {@linkplain Index#concurrently() Concurrently}, it needs autocommit mode, refuses an
+     * index of that name on another table, and first drops the invalid copies a failed
+     * {@code REINDEX … CONCURRENTLY} of it left on the table.
      */
     public Outcome dropIndex(Index index) throws SafeOpsException {
         Operation operation = Operation.typed("drop index " + index.effectiveName()

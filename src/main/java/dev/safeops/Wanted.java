@@ -86,7 +86,7 @@ record Wanted(List<String> probe, String query, Function<String, Optional<String
 
     /**
      * An index: access method, uniqueness (and {@code NULLS NOT DISTINCT}), key columns or expressions
-     * with their order and any operator class but the default, included columns, predicate.
+     * with their collation, order and any operator class but the default, included columns, predicate.
      */
     static Wanted index(QualifiedName table, Index index) {
         Index model = new Index(PROBE_TABLE, index.columns(), "safe_ops_probe_index", index.isUnique(), index.method(),
@@ -98,8 +98,14 @@ record Wanted(List<String> probe, String query, Function<String, Optional<String
 
     private static String describeIndex(String relation, String name) {
         String column = "pg_catalog.pg_get_indexdef(i.indexrelid, k, true)";
-        // indoption bits: 1 DESC, 2 NULLS FIRST; indclass and indoption are 0-based, columns 1-based
-        String options = " || coalesce((SELECT ' ' || o.opcname FROM pg_catalog.pg_opclass o"
+        // indoption bits: 1 DESC, 2 NULLS FIRST; indcollation, indclass and indoption are 0-based, columns
+        // 1-based. pg_get_indexdef prints a column's collation only with the whole definition: a collation
+        // other than the column's (an expression has none) is added here, as the opclass is.
+        String options = " || coalesce((SELECT ' COLLATE ' || pg_catalog.quote_ident(l.collname)"
+                + " FROM pg_catalog.pg_collation l WHERE l.oid = i.indcollation[k - 1] AND l.oid IS DISTINCT FROM"
+                + " (SELECT a.attcollation FROM pg_catalog.pg_attribute a"
+                + " WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1])), '')"
+                + " || coalesce((SELECT ' ' || o.opcname FROM pg_catalog.pg_opclass o"
                 + " WHERE o.oid = i.indclass[k - 1] AND NOT o.opcdefault), '')"
                 + " || CASE WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC' ELSE '' END"
                 + " || CASE WHEN i.indoption[k - 1] & 2 = 2 THEN ' NULLS FIRST' ELSE '' END";

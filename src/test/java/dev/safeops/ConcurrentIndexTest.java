@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -325,6 +327,195 @@ class ConcurrentIndexTest {
             blocker.rollback();
         }
         assertThat(valid("orders_v")).containsExactly("false");
+    }
+
+    @Test
+    void failsABuildOfAnIndexThereWithAnotherCollation() throws SQLException {
+        Catalog.run("CREATE TABLE labels (t text); CREATE INDEX labels_t ON labels (t COLLATE \"C\")");
+        try (Connection connection = db.connect()) {
+            assertThatThrownBy(() -> SafeOps.on(connection)
+                    .createIndex(Index.on("labels", "t").named("labels_t").concurrently()))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> assertThat(e.getMessage())
+                            .contains("already exists but not as wanted: existing btree (t COLLATE \"C\"), wanted btree (t)"));
+        }
+    }
+
+    @Test
+    void skipsABuildOfAnIndexThereOnAColumnWithACollationOfItsOwn() throws SQLException {
+        Catalog.run("CREATE TABLE labels (t text COLLATE \"C\"); CREATE INDEX labels_t ON labels (t)");
+        try (Connection connection = db.connect()) {
+            Outcome outcome = SafeOps.on(connection).createIndex(Index.on("labels", "t").named("labels_t").concurrently());
+
+            assertThat(outcome.isSkipped()).as(outcome.toString()).isTrue();
+        }
+    }
+
+    @Test
+    void dropsTheLeftoverOfAFailedReindexOfAMixedCaseIndex() throws SQLException {
+        Catalog.run("CREATE INDEX \"Orders_V\" ON orders (v)");
+        failedReindex("\"Orders_V\"");
+        try (Connection connection = db.connect()) {
+            SafeOps ops = SafeOps.on(connection);
+
+            ops.dropIndex(Index.on("orders", "v").named("Orders_V").concurrently());
+
+            assertThat(ops.report().outcomes().get(0).sql()).isEqualTo("DROP INDEX CONCURRENTLY \"Orders_V_ccnew\"");
+        }
+        assertThat(Schema.indexes(db)).isEmpty();
+    }
+
+    @Test
+    void failsAConcurrentDropOfTheIndexBehindAPrimaryKeyNamingTheConstraint() throws SQLException {
+        Catalog.run("ALTER TABLE orders ADD CONSTRAINT orders_v PRIMARY KEY (v)");
+        try (Connection connection = db.connect()) {
+            assertThatThrownBy(() -> SafeOps.on(connection).dropIndex(ORDERS_V))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("2BP01");
+                        assertThat(e.getMessage()).contains("constraint orders_v on table orders requires it");
+                    });
+        }
+        assertThat(Schema.indexes(db)).containsExactly("orders_v");
+    }
+
+    @Test
+    void failsAConcurrentBuildOnAPartitionedTableSayingWhy() throws SQLException {
+        Catalog.run("CREATE TABLE parts (v int) PARTITION BY RANGE (v); "
+                + "CREATE TABLE parts_low PARTITION OF parts FOR VALUES FROM (0) TO (10)");
+        try (Connection connection = db.connect()) {
+            assertThatThrownBy(() -> SafeOps.on(connection)
+                    .createIndex(Index.on("parts", "v").named("parts_v").concurrently()))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("0A000");
+                        assertThat(e.getMessage()).contains("cannot create index on partitioned table \"parts\" concurrently");
+                    });
+        }
+        assertThat(Schema.indexes(db)).isEmpty();
+    }
+
+    @Test
+    void leavesTheLeftoverOfAnotherIndexWhoseLongNameStartsThisOne() throws SQLException {
+        String other = "o".repeat(54); // its copy, other_ccnew, is 60 bytes long and was not truncated
+        Catalog.run("CREATE INDEX " + other + " ON orders (v)");
+        failedReindex(other);
+        try (Connection connection = db.connect()) {
+            SafeOps ops = SafeOps.on(connection);
+
+            ops.createIndex(Index.on("orders", "v").named(other + "abcd").concurrently());
+
+            assertThat(ops.report().outcomes()).hasSize(1);
+        }
+        assertThat(Schema.indexes(db)).contains(other + "_ccnew");
+    }
+
+    @Test
+    void refusesAConcurrentDropOfAnIndexOfThatNameOnAnotherTable() throws SQLException {
+        Catalog.run("CREATE TABLE customers (v int); CREATE INDEX orders_v ON customers (v)");
+        try (Connection connection = db.connect()) {
+            assertThatThrownBy(() -> SafeOps.on(connection).dropIndex(ORDERS_V))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(SafeOpsException.Kind.REFUSED);
+                        assertThat(e.getSQLState()).isEqualTo("42809");
+                        assertThat(e.getMessage()).contains("index orders_v is on customers, not on orders");
+                        assertThat(e.location().toString()).startsWith("ConcurrentIndexTest.java:");
+                    });
+        }
+        assertThat(Schema.indexes(db)).containsExactly("orders_v");
+    }
+
+    @Test
+    void refusesAConcurrentDropThatTheSearchPathWouldSendToAnotherSchemasIndex() throws SQLException {
+        Catalog.run("CREATE SCHEMA app; CREATE TABLE app.orders (v int); CREATE INDEX orders_v ON public.orders (v)");
+        try (Connection connection = db.connect(); Statement session = connection.createStatement()) {
+            session.execute("SET search_path = app, public");
+
+            assertThatThrownBy(() -> SafeOps.on(connection).dropIndex(ORDERS_V))
+                    .isInstanceOfSatisfying(SafeOpsException.class,
+                            e -> assertThat(e.getMessage()).contains("not on orders"));
+        }
+        assertThat(Schema.indexes(db)).containsExactly("orders_v");
+    }
+
+    @Test
+    void aBuildThatTimesOutWhileAnotherSessionBuildsTheSameIndexLeavesThatBuildAlone() throws Exception {
+        try (Connection blocker = db.connect(); Connection other = db.connect();
+                Connection connection = db.connect(); Statement session = connection.createStatement()) {
+            // Another deployment's build of the same index, waiting at its end for a transaction's snapshot.
+            CompletableFuture<Boolean> build = behindASnapshot(blocker, other,
+                    "CREATE INDEX CONCURRENTLY orders_v ON orders (v)");
+            awaitBuildInProgress("orders_v");
+            session.execute("SET lock_timeout = '100ms'");
+
+            assertThatThrownBy(() -> SafeOps.on(connection).createIndex(ORDERS_V))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("55P03");
+                        assertThat(e.getMessage()).doesNotContain("left the index", "DROP INDEX");
+                    });
+            blocker.rollback();
+            build.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(Schema.strings(db, "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'orders_v'::regclass"))
+                .containsExactly("true");
+    }
+
+    @Test
+    void leavesAloneTheCopyOfAReindexStillRunning() throws Exception {
+        Catalog.run("CREATE INDEX orders_v ON orders (v)");
+        try (Connection blocker = db.connect(); Connection other = db.connect();
+                Connection connection = db.connect(); Statement session = connection.createStatement()) {
+            CompletableFuture<Boolean> reindex = behindASnapshot(blocker, other, "REINDEX INDEX CONCURRENTLY orders_v");
+            awaitReindexInProgress("orders_v");
+            assertThat(valid("orders_v_ccnew")).containsExactly("false");
+            session.execute("SET lock_timeout = '100ms'");
+
+            assertThatThrownBy(() -> SafeOps.on(connection).createIndex(ORDERS_V))
+                    .isInstanceOfSatisfying(SafeOpsException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("55P03");
+                        assertThat(e.operation()).isEqualTo("create index orders_v on orders concurrently");
+                    });
+            blocker.rollback();
+            reindex.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(Schema.indexes(db)).containsExactly("orders_v");
+    }
+
+    /**
+     * Starts {@code sql}, a concurrent build or reindex, in {@code other}'s session, after {@code blocker}
+     * has taken a snapshot that it will wait for until {@code blocker} rolls back.
+     */
+    private static CompletableFuture<Boolean> behindASnapshot(Connection blocker, Connection other, String sql)
+            throws SQLException {
+        blocker.setAutoCommit(false);
+        try (Statement holding = blocker.createStatement()) {
+            holding.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            holding.execute("SELECT 1");
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try (Statement statement = other.createStatement()) {
+                return statement.execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static void awaitBuildInProgress(String index) throws Exception {
+        awaitRows("SELECT 1 FROM pg_stat_progress_create_index WHERE index_relid = to_regclass(?)", index);
+    }
+
+    /** Until a concurrent reindex of {@code index} in another session has made its copy {@code index_ccnew}. */
+    private static void awaitReindexInProgress(String index) throws Exception {
+        awaitRows("SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_index i ON i.indrelid = p.relid "
+                + "WHERE i.indexrelid = to_regclass(?) AND to_regclass(? || '_ccnew') IS NOT NULL", index, index);
+    }
+
+    private static void awaitRows(String query, String... parameters) throws Exception {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            if (!Schema.strings(db, query, parameters).isEmpty()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the other session's work did not start: " + query);
     }
 
     /** A unique index built concurrently on duplicates: the build fails and leaves it invalid. */

@@ -127,9 +127,10 @@ class TypedOperationSqlTest {
     @Test
     void dropIndexConcurrentlyNamesTheIndexInItsTablesSchema() throws SQLException {
         ops.dropIndex(Index.on("app.orders", "customer_id").named("orders_customer_idx").concurrently());
-        assertThat(sent).hasSize(2);
-        assertThat(sent.get(0)).startsWith("SELECT ").contains("E'orders_customer_idx'");
-        assertThat(sent.get(1)).isEqualTo("DROP INDEX CONCURRENTLY \"app\".\"orders_customer_idx\"");
+        assertThat(sent).hasSize(3); // whose table the index is on, the leftovers of a failed reindex, the drop
+        assertThat(sent.get(0)).startsWith("SELECT ").contains("E'\"app\".\"orders_customer_idx\"'");
+        assertThat(sent.get(1)).startsWith("SELECT ").contains("E'orders_customer_idx'");
+        assertThat(sent.get(2)).isEqualTo("DROP INDEX CONCURRENTLY \"app\".\"orders_customer_idx\"");
     }
 
     @Test
