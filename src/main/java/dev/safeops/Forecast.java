@@ -1,0 +1,131 @@
+package dev.safeops;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which statements of a script are expected to fail and be skipped, asked of the catalog once,
+ * before any of them is sent: for each statement, whether the facts a skip of it would rest on
+ * (its target absent, or already there) hold now.
+ *
+ * <p>A forecast only decides how statements travel, never their outcome: every statement is still
+ * sent, and a skip is still confirmed by the catalog at the point of the transaction where the
+ * statement failed. A wrong forecast costs speed (a subtransaction, or a round trip), nothing else.
+ * It does not follow what earlier statements of the script create or drop: a statement that acts
+ * on what an earlier one creates is forecast as a skip and simply applies in its own savepoint.
+ */
+final class Forecast {
+
+    static final String SAVEPOINT = "SAVEPOINT safe_ops_forecast";
+    static final String ROLLBACK = "ROLLBACK TO SAVEPOINT safe_ops_forecast";
+    static final String RELEASE = "RELEASE SAVEPOINT safe_ops_forecast";
+
+    /** One SQLSTATE of each kind of error a skip can follow: the target missing, or already there. */
+    private static final List<String> EXPECTED_STATES = List.of("42P01", "42P07");
+    /** Questions per query, and characters per query, so that no query grows without bound. */
+    private static final int QUESTIONS_PER_QUERY = 200;
+
+    /** A skip a step could turn out to be: the verdict of an error of that SQLSTATE, awaiting its facts. */
+    private record Candidate(Verdict verdict, String sqlState) {
+    }
+
+    private final List<List<Candidate>> candidates;
+    /** The questions of each query, in order. */
+    private final List<List<String>> queries = new ArrayList<>();
+
+    private Forecast(List<List<Candidate>> candidates) {
+        this.candidates = candidates;
+        List<String> questions = new ArrayList<>();
+        int length = 0;
+        for (List<Candidate> step : candidates) {
+            for (Candidate candidate : step) {
+                String question = CatalogCheck.answers(candidate.verdict().confirmation().facts());
+                if (!questions.isEmpty() && (questions.size() >= QUESTIONS_PER_QUERY
+                        || length + question.length() > Guard.WINDOW_BYTES)) {
+                    queries.add(questions);
+                    questions = new ArrayList<>();
+                    length = 0;
+                }
+                questions.add(question);
+                length += question.length();
+            }
+        }
+        if (!questions.isEmpty()) {
+            queries.add(questions);
+        }
+    }
+
+    /** The skips each step could turn out to be, as the judge would have them confirmed. */
+    static Forecast of(Judge judge, List<Guard.Step> steps) {
+        List<List<Candidate>> candidates = new ArrayList<>(steps.size());
+        for (Guard.Step step : steps) {
+            List<Candidate> possible = new ArrayList<>(EXPECTED_STATES.size());
+            if (step.operation().wanted() == null) {
+                for (String sqlState : EXPECTED_STATES) {
+                    Verdict verdict = judge.judge(step.operation(), new SQLException("expected", sqlState));
+                    if (verdict.kind() == Verdict.Kind.CONFIRM) {
+                        possible.add(new Candidate(verdict, sqlState));
+                    }
+                }
+            }
+            candidates.add(possible);
+        }
+        return new Forecast(candidates);
+    }
+
+    /** Whether any step could be a skip at all; if not, there is nothing to ask. */
+    boolean worthAsking() {
+        return !queries.isEmpty();
+    }
+
+    /**
+     * The statements that ask: a savepoint, queries of at most {@link Guard#WINDOW_BYTES} characters
+     * each answering a comma-separated list (one text of {@code t}/{@code f} per candidate skip), and
+     * the rollback to the savepoint, so that a query that fails (on a name the catalog functions
+     * reject) cannot abort the transaction: it only leaves its steps expected to apply.
+     */
+    List<String> statements() {
+        List<String> statements = new ArrayList<>(queries.size() + 3);
+        statements.add(SAVEPOINT);
+        for (List<String> questions : queries) {
+            statements.add("SELECT pg_catalog.array_to_string(ARRAY[" + String.join(", ", questions)
+                    + "]::text[], ',')");
+        }
+        statements.add(ROLLBACK);
+        statements.add(RELEASE);
+        return statements;
+    }
+
+    /**
+     * For each step, the verdict of the skip it is expected to be (one whose facts hold now), or null
+     * when it is expected to apply; {@code answers} answers {@link #statements()}.
+     */
+    List<Verdict> expected(Judge judge, Answers answers) {
+        List<String> replies = new ArrayList<>();
+        for (int query = 0; query < queries.size(); query++) {
+            int asked = queries.get(query).size();
+            int statement = query + 1;
+            String reply = statement < answers.size() && !answers.get(statement).failed()
+                    ? answers.get(statement).firstValue() : null;
+            List<String> parts = reply == null ? List.of() : List.of(reply.split(",", -1));
+            for (int i = 0; i < asked; i++) {
+                replies.add(parts.size() == asked ? parts.get(i) : null);
+            }
+        }
+        List<Verdict> expected = new ArrayList<>(candidates.size());
+        int next = 0;
+        for (List<Candidate> step : candidates) {
+            Verdict skip = null;
+            for (Candidate candidate : step) {
+                String facts = replies.get(next++);
+                if (skip == null && facts != null && judge.confirmed(candidate.verdict(), candidate.sqlState(), facts)
+                        .kind() == Verdict.Kind.TOLERATE) {
+                    skip = candidate.verdict();
+                }
+            }
+            expected.add(skip);
+        }
+        return expected;
+    }
+}
