@@ -568,8 +568,8 @@ final class Guard {
         }
     }
 
-    /** Queries a guarded step takes: its savepoint, itself, four to resynchronise, and the facts. */
-    private static final int GUARDED_QUERIES = 7;
+    /** Queries a guarded step takes: its savepoint, itself, three to resynchronise, and the facts. */
+    private static final int GUARDED_QUERIES = 6;
 
     /**
      * The transactional path for a script over a pipelining channel: round trips and kept
@@ -579,9 +579,12 @@ final class Guard {
      * {@link Forecast}). Then windows go out in the simple protocol, where each statement is a
      * message of its own and an error ends only that statement. A window is {@code SAVEPOINT w},
      * then the statements expected to apply, bare, and each statement expected to be skipped as
-     * {@code SAVEPOINT s; statement; RELEASE s; SAVEPOINT s; ROLLBACK TO s; RELEASE s; SELECT facts}:
-     * after a success the last four do nothing, after a failure they roll the statement back and read
-     * the facts its skip rests on, at exactly that point of the transaction. Savepoint names are
+     * {@code SAVEPOINT s; statement; SAVEPOINT s; ROLLBACK TO s; RELEASE s; SELECT facts}. After a
+     * success, the second {@code s} is the newest of that name, so the rollback and the release undo
+     * nothing and the first {@code s} stays open, holding the statement, until the window's savepoint
+     * is released. After a failure the second {@code SAVEPOINT} fails too, so the rollback goes back
+     * to the first {@code s}, before the statement, and the release ends it; the facts its skip rests
+     * on are read at exactly that point of the transaction. Savepoint names are
      * unique in the session: once anything unguarded fails, the transaction is aborted, every later
      * {@code ROLLBACK TO s} fails too (its savepoint was never made) and nothing after the failure
      * runs.
@@ -689,7 +692,6 @@ final class Guard {
                     String name = own.substring("SAVEPOINT ".length());
                     statements.add(own);
                     statements.add(planned.step().sql());
-                    statements.add("RELEASE SAVEPOINT " + name);
                     statements.add(own);
                     statements.add("ROLLBACK TO SAVEPOINT " + name);
                     statements.add("RELEASE SAVEPOINT " + name);
@@ -735,10 +737,10 @@ final class Guard {
                     throw ownStatementFailed(step, answers.get(q).error(), "SAVEPOINT");
                 }
                 Answers.Answer answer = answers.get(q + 1);
-                for (int own = q + (answer.failed() ? 4 : 2); own < q + 6; own++) {
+                for (int own = q + (answer.failed() ? 3 : 2); own < q + 5; own++) {
                     if (answers.get(own).failed()) {
-                        throw ownStatementFailed(step, answers.get(own).error(), own == q + 4 ? "ROLLBACK TO SAVEPOINT"
-                                : own == q + 3 ? "SAVEPOINT" : "RELEASE");
+                        throw ownStatementFailed(step, answers.get(own).error(), own == q + 3 ? "ROLLBACK TO SAVEPOINT"
+                                : own == q + 2 ? "SAVEPOINT" : "RELEASE");
                     }
                 }
                 if (!answer.failed()) {
@@ -748,7 +750,7 @@ final class Guard {
                 }
                 SQLException error = answer.error();
                 Verdict verdict = judge.judge(step.operation(), error);
-                Answers.Answer facts = answers.get(q + 6);
+                Answers.Answer facts = answers.get(q + 5);
                 if (verdict.kind() == Verdict.Kind.CONFIRM && !facts.failed()
                         && verdict.confirmation().facts().equals(planned.expected().confirmation().facts())) {
                     verdict = judge.confirmed(verdict, error.getSQLState(), facts.firstValue());
