@@ -2,7 +2,9 @@ package dev.safeops;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which statements of a script are expected to fail and be skipped, asked of the catalog once,
@@ -35,7 +37,9 @@ final class Forecast {
     }
 
     private final List<List<Candidate>> candidates;
-    /** The questions of each query, in order. */
+    /** Every fact any candidate rests on, once each (statements on one table share most of theirs). */
+    private final Map<String, Integer> facts = new LinkedHashMap<>();
+    /** The facts of each query, in order. */
     private final List<List<String>> queries = new ArrayList<>();
 
     private Forecast(List<List<Candidate>> candidates) {
@@ -44,15 +48,21 @@ final class Forecast {
         int length = 0;
         for (List<Candidate> step : candidates) {
             for (Candidate candidate : step) {
-                String question = CatalogCheck.answers(candidate.verdict().confirmation().facts());
-                if (!questions.isEmpty() && (questions.size() >= QUESTIONS_PER_QUERY
-                        || length + question.length() > Guard.WINDOW_BYTES)) {
-                    queries.add(questions);
-                    questions = new ArrayList<>();
-                    length = 0;
+                for (Fact fact : candidate.verdict().confirmation().facts()) {
+                    if (facts.containsKey(fact.sql())) {
+                        continue;
+                    }
+                    facts.put(fact.sql(), facts.size());
+                    String question = CatalogCheck.answers(List.of(fact));
+                    if (!questions.isEmpty() && (questions.size() >= QUESTIONS_PER_QUERY
+                            || length + question.length() > Guard.WINDOW_BYTES)) {
+                        queries.add(questions);
+                        questions = new ArrayList<>();
+                        length = 0;
+                    }
+                    questions.add(question);
+                    length += question.length();
                 }
-                questions.add(question);
-                length += question.length();
             }
         }
         if (!questions.isEmpty()) {
@@ -85,7 +95,7 @@ final class Forecast {
 
     /**
      * The statements that ask: a savepoint, queries of at most {@link Guard#WINDOW_BYTES} characters
-     * each answering a comma-separated list (one text of {@code t}/{@code f} per candidate skip), and
+     * each answering one {@code t} or {@code f} per fact, and
      * the rollback to the savepoint, so that a query that fails (on a name the catalog functions
      * reject) cannot abort the transaction: it only leaves its steps expected to apply.
      */
@@ -94,7 +104,7 @@ final class Forecast {
         statements.add(SAVEPOINT);
         for (List<String> questions : queries) {
             statements.add("SELECT pg_catalog.array_to_string(ARRAY[" + String.join(", ", questions)
-                    + "]::text[], ',')");
+                    + "]::text[], '')");
         }
         statements.add(ROLLBACK);
         statements.add(RELEASE);
@@ -106,26 +116,28 @@ final class Forecast {
      * when it is expected to apply; {@code answers} answers {@link #statements()}.
      */
     List<Verdict> expected(Judge judge, Answers answers) {
-        List<String> replies = new ArrayList<>();
+        StringBuilder known = new StringBuilder(facts.size());
         for (int query = 0; query < queries.size(); query++) {
             int asked = queries.get(query).size();
             int statement = query + 1;
             String reply = statement < answers.size() && !answers.get(statement).failed()
                     ? answers.get(statement).firstValue() : null;
-            List<String> parts = reply == null ? List.of() : List.of(reply.split(",", -1));
-            for (int i = 0; i < asked; i++) {
-                replies.add(parts.size() == asked ? parts.get(i) : null);
-            }
+            boolean answered = reply != null && reply.length() == asked;
+            // '?' for a fact whose query failed: unknown, so no candidate resting on it holds.
+            known.append(answered ? reply : "?".repeat(asked));
         }
         List<Verdict> expected = new ArrayList<>(candidates.size());
-        int next = 0;
         for (List<Candidate> step : candidates) {
             Verdict skip = null;
             for (Candidate candidate : step) {
-                String facts = replies.get(next++);
-                if (skip == null && facts != null && judge.confirmed(candidate.verdict(), candidate.sqlState(), facts)
-                        .kind() == Verdict.Kind.TOLERATE) {
+                StringBuilder replies = new StringBuilder();
+                for (Fact fact : candidate.verdict().confirmation().facts()) {
+                    replies.append(known.charAt(facts.get(fact.sql())));
+                }
+                if (replies.indexOf("?") < 0 && judge.confirmed(candidate.verdict(), candidate.sqlState(),
+                        replies.toString()).kind() == Verdict.Kind.TOLERATE) {
                     skip = candidate.verdict();
+                    break;
                 }
             }
             expected.add(skip);
