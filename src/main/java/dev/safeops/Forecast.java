@@ -2,9 +2,13 @@ package dev.safeops;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Which statements of a script are expected to fail and be skipped, asked of the catalog once,
@@ -31,19 +35,24 @@ final class Forecast {
     private static final List<String> EXPECTED_STATES = List.of("42P07", "42P01");
     /** Questions per query, and characters per query, so that no query grows without bound. */
     private static final int QUESTIONS_PER_QUERY = 200;
+    /** A catalog function looking an object up by name, and the literal naming it. */
+    private static final Pattern LOOKED_UP = Pattern.compile("to_reg(?:class|type|namespace)\\((E?'(?:[^']|'')*')\\)");
 
     /** A skip a step could turn out to be: the verdict of an error of that SQLSTATE, awaiting its facts. */
     private record Candidate(Verdict verdict, String sqlState) {
     }
 
     private final List<List<Candidate>> candidates;
+    /** Whether each step creates or drops what it names, so that a later step on it cannot be forecast. */
+    private final List<Boolean> createsOrDrops;
     /** Every fact any candidate rests on, once each (statements on one table share most of theirs). */
     private final Map<String, Integer> facts = new LinkedHashMap<>();
     /** The facts of each query, in order. */
     private final List<List<String>> queries = new ArrayList<>();
 
-    private Forecast(List<List<Candidate>> candidates) {
+    private Forecast(List<List<Candidate>> candidates, List<Boolean> createsOrDrops) {
         this.candidates = candidates;
+        this.createsOrDrops = createsOrDrops;
         List<String> questions = new ArrayList<>();
         int length = 0;
         for (List<Candidate> step : candidates) {
@@ -73,7 +82,10 @@ final class Forecast {
     /** The skips each step could turn out to be, as the judge would have them confirmed. */
     static Forecast of(Judge judge, List<Guard.Step> steps) {
         List<List<Candidate>> candidates = new ArrayList<>(steps.size());
+        List<Boolean> createsOrDrops = new ArrayList<>(steps.size());
         for (Guard.Step step : steps) {
+            String verb = step.operation().shape().word(0);
+            createsOrDrops.add(verb.equals("CREATE") || verb.equals("DROP"));
             List<Candidate> possible = new ArrayList<>(EXPECTED_STATES.size());
             if (step.operation().wanted() == null) {
                 for (String sqlState : EXPECTED_STATES) {
@@ -85,7 +97,7 @@ final class Forecast {
             }
             candidates.add(possible);
         }
-        return new Forecast(candidates);
+        return new Forecast(candidates, createsOrDrops);
     }
 
     /** Whether any step could be a skip at all; if not, there is nothing to ask. */
@@ -127,7 +139,11 @@ final class Forecast {
             known.append(answered ? reply : "?".repeat(asked));
         }
         List<Verdict> expected = new ArrayList<>(candidates.size());
-        for (List<Candidate> step : candidates) {
+        // Objects that an earlier statement expected to apply creates or drops: what the catalog says of
+        // them now says nothing of the moment a later statement runs.
+        Set<String> changing = new HashSet<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            List<Candidate> step = candidates.get(i);
             Verdict skip = null;
             for (Candidate candidate : step) {
                 StringBuilder replies = new StringBuilder();
@@ -140,8 +156,27 @@ final class Forecast {
                     break;
                 }
             }
+            if (skip != null && objects(skip.confirmation().facts()).stream().anyMatch(changing::contains)) {
+                skip = null;
+            }
+            if (skip == null && createsOrDrops.get(i)) {
+                step.forEach(candidate -> changing.addAll(objects(candidate.verdict().confirmation().facts())));
+            }
             expected.add(skip);
         }
         return expected;
     }
+
+    /** The relations, types and schemas the facts look up by name, as the literals that name them. */
+    private static Set<String> objects(List<Fact> facts) {
+        Set<String> objects = new HashSet<>();
+        for (Fact fact : facts) {
+            Matcher name = LOOKED_UP.matcher(fact.sql());
+            while (name.find()) {
+                objects.add(name.group(1));
+            }
+        }
+        return objects;
+    }
+
 }
