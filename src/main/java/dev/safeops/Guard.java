@@ -15,13 +15,14 @@ import java.util.Optional;
 /**
  * Runs operations so that a tolerated error can never poison the caller's transaction.
  *
- * <p>Inside a transaction every operation travels as {@code SAVEPOINT; statement; RELEASE}. Known
- * operations are pipelined: a window of them goes out in one round trip. When one fails, the
- * server ignores the rest of the window; the guard rolls back to that operation's savepoint (only
- * one is ever open, because every success releases its own), decides, and resends the rest of the
- * window behind the rollback and an assertion that the catalog confirms the skip (which stops the
- * server from running the rest when it does not). A skip therefore costs one extra round trip. In
- * autocommit mode each statement is its own transaction and needs no savepoint.
+ * <p>A script in a transaction, over a channel that pipelines statements past errors, is forecast
+ * and sent in windows that go on past skips (see {@link Windows}): its round trips and kept
+ * subtransactions depend on its size, not on its skips. Otherwise every operation travels as {@code
+ * SAVEPOINT; statement; RELEASE}, pipelined in windows (see {@link Pipeline}): when one fails, the
+ * server ignores the rest of the window; the guard rolls back to that operation's savepoint, decides,
+ * and resends the rest of the window behind the rollback and an assertion that the catalog confirms
+ * the skip, so a skip costs one extra round trip. In autocommit mode each statement is its own
+ * transaction and needs no savepoint.
  *
  * <p>Everything that can be refused from the statements' text is refused before anything is sent,
  * for a whole script at once, and so is an aborted transaction.
@@ -575,8 +576,7 @@ final class Guard {
      * The transactional path for a script over a pipelining channel: round trips and kept
      * subtransactions that do not grow with the number of skips.
      *
-     * <p>One catalog query first forecasts which statements will fail and be skipped (see
-     * {@link Forecast}). Then windows go out in the simple protocol, where each statement is a
+     * <p>Windows go out in the simple protocol, where each statement is a
      * message of its own and an error ends only that statement. A window is {@code SAVEPOINT w},
      * then the statements expected to apply, bare, and each statement expected to be skipped as
      * {@code SAVEPOINT s; statement; SAVEPOINT s; ROLLBACK TO s; RELEASE s; SELECT facts}. After a
@@ -593,7 +593,9 @@ final class Guard {
      * or the error is not the expected one), the next round trip rolls back to {@code w}, replays what
      * had applied before the failure (so the state is exactly what one statement at a time would
      * have left), asks the catalog what the failure's verdict needs, and the rest of the window goes
-     * again. A statement whose effects survive a rollback travels in a window of its own, so that it
+     * again. The first such failure that may be a skip is also when the rest of the script is forecast
+     * (see {@link Forecast}), in the same round trip: until then every statement is expected to apply,
+     * so a script that skips nothing pays for no forecast. A statement whose effects survive a rollback travels in a window of its own, so that it
      * is never replayed and never runs after something that could fail in its round trip.
      */
     private final class Windows {
@@ -601,15 +603,11 @@ final class Guard {
         /** The savepoint of the last window, when it is still to be released (after guarded steps). */
         private String open;
 
-        Windows(List<Step> steps) throws SafeOpsException {
-            Forecast forecast = Forecast.of(judge, steps);
-            List<Verdict> expected = new ArrayList<>(java.util.Collections.nCopies(steps.size(), (Verdict) null));
-            if (forecast.worthAsking()) {
-                expected = forecast.expected(judge, sendEach(steps.get(0), forecast.statements()));
-            }
-            for (int i = 0; i < steps.size(); i++) {
-                queue.add(new Planned(steps.get(i), expected.get(i)));
-            }
+        /** Whether the rest of the script has been forecast (at the first failure, if any). */
+        private boolean forecast;
+
+        Windows(List<Step> steps) {
+            steps.forEach(step -> queue.add(new Planned(step, null)));
         }
 
         void run() throws SafeOpsException {
@@ -793,41 +791,66 @@ final class Guard {
             replayed.forEach(step -> statements.add(step.sql()));
             statements.add("RELEASE SAVEPOINT " + savepoint);
             boolean ask = verdict.kind() == Verdict.Kind.CONFIRM;
+            int facts = statements.size();
             if (ask) {
                 statements.add(CatalogCheck.query(verdict.confirmation().facts()));
             }
-            Exchange exchange = send(failed, statements);
-            if (exchange.failed() && exchange.completed() == 0) {
-                throw failure(Kind.GUARD_FAILED, failed, exchange.error(), "rolling back to the window's savepoint failed");
+            // The first failure that may be a skip is the moment to forecast the rest of the script, in
+            // this same round trip: a script that skips nothing never pays for a forecast.
+            List<Planned> rest = new ArrayList<>(window.subList(failedAt + 1, window.size()));
+            rest.addAll(queue);
+            Forecast ahead = null;
+            int forecastAt = statements.size();
+            if (!forecast && verdict.kind() == Verdict.Kind.CONFIRM && !rest.isEmpty()) {
+                forecast = true;
+                ahead = Forecast.of(judge, rest.stream().map(Planned::step).toList());
+                statements.addAll(ahead.worthAsking() ? ahead.statements() : List.of());
             }
-            if (exchange.failed() && exchange.completed() <= replayed.size()) {
-                Step again = replayed.get(exchange.completed() - 1);
-                send(again, List.of("ROLLBACK TO SAVEPOINT " + savepoint, "RELEASE SAVEPOINT " + savepoint));
-                throw failure(Kind.GUARD_FAILED, again, exchange.error(), "it had run, and it failed when replayed after "
-                        + "rolling back to undo what ran after " + failed.location());
+            Answers answers = sendEach(failed, statements);
+            if (answers.driverError() != null) {
+                throw failure(Kind.GUARD_FAILED, failed, answers.driverError(), "rolling back to the window's savepoint "
+                        + "failed");
             }
-            if (exchange.failed() && exchange.completed() == replayed.size() + 1) {
-                throw ownStatementFailed(failed, exchange.error(), "RELEASE");
+            if (answers.get(0).failed()) {
+                throw failure(Kind.GUARD_FAILED, failed, answers.get(0).error(), "rolling back to the window's savepoint "
+                        + "failed");
+            }
+            for (int i = 0; i < replayed.size(); i++) {
+                if (answers.get(1 + i).failed()) {
+                    Step again = replayed.get(i);
+                    send(again, List.of("ROLLBACK TO SAVEPOINT " + savepoint, "RELEASE SAVEPOINT " + savepoint));
+                    throw failure(Kind.GUARD_FAILED, again, answers.get(1 + i).error(), "it had run, and it failed when "
+                            + "replayed after rolling back to undo what ran after " + failed.location());
+                }
+            }
+            if (answers.get(facts - 1).failed()) {
+                throw ownStatementFailed(failed, answers.get(facts - 1).error(), "RELEASE");
             }
             if (!replayed.isEmpty()) {
                 recorder.subtransactionsKept(1);
             }
             record(before);
             if (ask) {
-                if (exchange.failed()) {
-                    throw failure(Kind.GUARD_FAILED, failed, exchange.error(),
+                if (answers.get(facts).failed()) {
+                    throw failure(Kind.GUARD_FAILED, failed, answers.get(facts).error(),
                             "the catalog look-up that would confirm the skip failed");
                 }
-                verdict = judge.confirmed(verdict, error.getSQLState(), exchange.firstValue(statements.size() - 1));
+                verdict = judge.confirmed(verdict, error.getSQLState(), answers.get(facts).firstValue());
+            }
+            if (ahead != null && ahead.worthAsking()) {
+                List<Verdict> expected = ahead.expected(judge,
+                        new Answers(answers.answers().subList(forecastAt, answers.size()), null));
+                for (int i = 0; i < rest.size(); i++) {
+                    rest.set(i, new Planned(rest.get(i).step(), expected.get(i)));
+                }
             }
             if (verdict.kind() == Verdict.Kind.REPAIR) {
                 verdict = Verdict.fail(invalidIndex(verdict));
             }
-            // The steps after the failure go again, with what was expected of them. (A failure worth
+            // The steps after the failure go again, with what is expected of them. (A failure worth
             // retrying, such as a lock timeout, would be put back here too, ahead of them.)
-            for (int i = window.size() - 1; i > failedAt; i--) {
-                queue.addFirst(window.get(i));
-            }
+            queue.clear();
+            queue.addAll(rest);
             if (verdict.kind() != Verdict.Kind.TOLERATE) {
                 queue.clear();
                 throw failure(Kind.NOT_TOLERATED, failed, error, verdict.reason());

@@ -42,6 +42,8 @@ import picocli.CommandLine.Spec;
                         + BenchCommand.SCALE + "x the tables compares its heap.",
                 "Without --url a throwaway PostgreSQL server is started and deleted afterwards. With --url the "
                         + "bench creates and drops schema " + Workload.SCHEMA + " in that database.",
+                "With --rerun, the Pagila schema is applied again to a database that has it, four ways (raw JDBC on "
+                        + "an empty database for comparison, autosave, safe-ops one statement at a time, pipelined).",
                 "The last line is: RESULT pipelined/raw=<x> pipelined/autosave=<y> roundtrips/stmt=<z> correct=<true|false>"},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  every run left the schema as expected", "  1  a run failed or left the schema wrong",
