@@ -19,10 +19,15 @@ final class CatalogCheck {
      * per fact in order (a fact that is NULL counts as false).
      */
     static String query(List<Fact> facts) {
+        return "SELECT " + answers(facts);
+    }
+
+    /** The expression of {@link #query}: a text of {@code t} and {@code f}, one per fact. */
+    static String answers(List<Fact> facts) {
         if (facts.isEmpty()) {
-            return "SELECT ''";
+            return "''";
         }
-        return "SELECT " + facts.stream().map(f -> "CASE WHEN (" + f.sql() + ") THEN 't' ELSE 'f' END")
+        return facts.stream().map(f -> "CASE WHEN (" + f.sql() + ") THEN 't' ELSE 'f' END")
                 .collect(Collectors.joining(" || "));
     }
 

@@ -22,6 +22,19 @@ interface Channel {
     Exchange send(List<String> statements) throws SQLException;
 
     /**
+     * Runs every statement, each as a message of its own, and returns each one's answer: an error
+     * ends only its own statement (what the server then does with the next ones is the server's
+     * business: in an aborted transaction they fail with 25P02). Only a failure to talk to the server
+     * at all is thrown. Every statement must be a single statement.
+     */
+    Answers sendEach(List<String> statements) throws SQLException;
+
+    /** Whether {@link #sendEach} carries many statements in one round trip. */
+    default boolean pipelinesEach() {
+        return false;
+    }
+
+    /**
      * Whether the connection's transaction is aborted (every statement but a rollback fails with
      * 25P02), found out without changing anything: from the driver's bookkeeping, or with a
      * statement that reads nothing and writes nothing.

@@ -15,13 +15,14 @@ import java.util.Optional;
 /**
  * Runs operations so that a tolerated error can never poison the caller's transaction.
  *
- * <p>Inside a transaction every operation travels as {@code SAVEPOINT; statement; RELEASE}. Known
- * operations are pipelined: a window of them goes out in one round trip. When one fails, the
- * server ignores the rest of the window; the guard rolls back to that operation's savepoint (only
- * one is ever open, because every success releases its own), decides, and resends the rest of the
- * window behind the rollback and an assertion that the catalog confirms the skip (which stops the
- * server from running the rest when it does not). A skip therefore costs one extra round trip. In
- * autocommit mode each statement is its own transaction and needs no savepoint.
+ * <p>A script in a transaction, over a channel that pipelines statements past errors, is forecast
+ * and sent in windows that go on past skips (see {@link Windows}): its round trips and kept
+ * subtransactions depend on its size, not on its skips. Otherwise every operation travels as {@code
+ * SAVEPOINT; statement; RELEASE}, pipelined in windows (see {@link Pipeline}): when one fails, the
+ * server ignores the rest of the window; the guard rolls back to that operation's savepoint, decides,
+ * and resends the rest of the window behind the rollback and an assertion that the catalog confirms
+ * the skip, so a skip costs one extra round trip. In autocommit mode each statement is its own
+ * transaction and needs no savepoint.
  *
  * <p>Everything that can be refused from the statements' text is refused before anything is sent,
  * for a whole script at once, and so is an aborted transaction.
@@ -77,6 +78,8 @@ final class Guard {
     private final int groupSize;
     private final int windowOperations;
     private final LockWaits lockWaits;
+    /** Numbers this session's window and statement savepoints, so that no two share a name. */
+    private long savepointNumber;
 
     Guard(Connection connection, Channel channel, Policy policy, Recorder recorder, Settings settings) {
         this.connection = connection;
@@ -127,6 +130,10 @@ final class Guard {
             for (Step step : steps) {
                 runAlone(step);
             }
+        } else if (steps.size() > 1 && channel.pipelinesEach() && lockWaits.mostAround() == 0) {
+            // With lock or statement timeouts the pipeline below runs instead: it sets and retries
+            // them around each statement in a savepoint of its own, where windows share one.
+            new Windows(steps).run();
         } else {
             new Pipeline(steps.iterator()).run();
         }
@@ -447,6 +454,7 @@ final class Guard {
                 int around = lockWaits.around(unit);
                 int size = unit.size() + 2 + 2 * around;
                 if (completed >= size) {
+                    recorder.subtransactionsKept(1);
                     for (int i = 0; i < unit.size(); i++) {
                         recordApplied(window.removeFirst());
                     }
@@ -495,15 +503,8 @@ final class Guard {
         private SafeOpsException afterTheLastStatement(SQLException error) {
             Step first = window.peekFirst();
             Step last = window.peekLast();
-            String sqlState = error.getSQLState();
-            After after = after();
-            String range = first == last ? "the statement at " + first.location()
-                    : "the statements from " + first.location() + " to " + last.location();
-            String reason = "the driver raised SQLSTATE " + sqlState + " " + SqlStates.name(sqlState) + " after "
-                    + range + " had run: " + Judge.serverMessage(error) + " — one of them caused it; not tolerated";
             window.clear();
-            return new SafeOpsException(after == After.CLOSED ? Kind.CONNECTION_LOST : Kind.DRIVER_ERROR, reason,
-                    sqlState, null, null, first.location(), after == After.USABLE ? After.ABORTED : after, error);
+            return driverRaised(first, last, error);
         }
 
         private void handleFailure(Step failed, SQLException error) throws SafeOpsException {
@@ -576,6 +577,389 @@ final class Guard {
             recorder.skipped(skip.step(), sqlState, verdict.reason());
             return false;
         }
+    }
+
+    /**
+     * A step as a window carries it: expected to apply (sharing the window's savepoint), or
+     * expected to fail and be skipped, with the verdict whose facts then tell (guarded alone, so that
+     * the window goes on past its failure).
+     */
+    private record Planned(Step step, Verdict expected) {
+        boolean guarded() {
+            return expected != null;
+        }
+    }
+
+    /** What a window found out about one step before it was recorded. */
+    private record Settled(Step step, SQLException error, String reason) {
+        boolean applied() {
+            return error == null;
+        }
+    }
+
+    /** Queries a guarded step takes: its savepoint, itself, three to resynchronise, and the facts. */
+    private static final int GUARDED_QUERIES = 6;
+
+    /**
+     * The transactional path for a script over a pipelining channel: round trips and kept
+     * subtransactions that do not grow with the number of skips.
+     *
+     * <p>Windows go out in the simple protocol, where each statement is a
+     * message of its own and an error ends only that statement. A window is {@code SAVEPOINT w},
+     * then the statements expected to apply, bare, and each statement expected to be skipped as
+     * {@code SAVEPOINT s; statement; SAVEPOINT s; ROLLBACK TO s; RELEASE s; SELECT facts}. After a
+     * success, the second {@code s} is the newest of that name, so the rollback and the release undo
+     * nothing and the first {@code s} stays open, holding the statement, until the window's savepoint
+     * is released. After a failure the second {@code SAVEPOINT} fails too, so the rollback goes back
+     * to the first {@code s}, before the statement, and the release ends it; the facts its skip rests
+     * on are read at exactly that point of the transaction. Savepoint names are
+     * unique in the session: once anything unguarded fails, the transaction is aborted, every later
+     * {@code ROLLBACK TO s} fails too (its savepoint was never made) and nothing after the failure
+     * runs.
+     *
+     * <p>When a failure cannot be settled from what the window read (an unguarded statement failed,
+     * or the error is not the expected one), the next round trip rolls back to {@code w}, replays what
+     * had applied before the failure (so the state is exactly what one statement at a time would
+     * have left), asks the catalog what the failure's verdict needs, and the rest of the window goes
+     * again. The first such failure that may be a skip is also when the rest of the script is forecast
+     * (see {@link Forecast}), in the same round trip: until then every statement is expected to apply,
+     * so a script that skips nothing pays for no forecast. A statement whose effects survive a rollback travels in a window of its own, so that it
+     * is never replayed and never runs after something that could fail in its round trip.
+     */
+    private final class Windows {
+        private final Deque<Planned> queue = new ArrayDeque<>();
+        /** The savepoint of the last window, when it is still to be released (after guarded steps). */
+        private String open;
+
+        /** Whether the rest of the script has been forecast (at the first failure, if any). */
+        private boolean forecast;
+
+        Windows(List<Step> steps) {
+            steps.forEach(step -> queue.add(new Planned(step, null)));
+        }
+
+        void run() throws SafeOpsException {
+            while (!queue.isEmpty()) {
+                Step head = queue.peekFirst().step();
+                if (needsItsOwnCheck(head)) {
+                    release(head);
+                    queue.removeFirst();
+                    new Pipeline(List.of(head).iterator()).run();
+                } else {
+                    sendWindow(take());
+                }
+            }
+            release(lastStep);
+        }
+
+        /** The step that was last sent, blamed if releasing its window's savepoint fails. */
+        private Step lastStep;
+
+        /**
+         * Typed operations compare what exists with what they want, and an index kept by {@code IF NOT
+         * EXISTS} must be checked: those go through the one-step path, in a round trip of their own.
+         */
+        private boolean needsItsOwnCheck(Step step) {
+            return step.operation().wanted() != null || step.operation().shape().createsIndexIfNotExists();
+        }
+
+        private boolean survivesRollback(Step step) {
+            return step.operation().survivesRollback() && !step.operation().shape().callsSurvivingRollbackOnlyAsDefaults();
+        }
+
+        /** Takes steps up to the bounds: queries the driver sends without waiting, and statement bytes. */
+        private List<Planned> take() {
+            List<Planned> window = new ArrayList<>();
+            int queries = 3;
+            long bytes = 0;
+            while (!queue.isEmpty()) {
+                Planned planned = queue.peekFirst();
+                if (needsItsOwnCheck(planned.step())) {
+                    break;
+                }
+                boolean alone = survivesRollback(planned.step());
+                if (alone && !window.isEmpty()) {
+                    break;
+                }
+                int size = planned.guarded() ? GUARDED_QUERIES : 1;
+                long length = utf8Length(planned.step().sql())
+                        + (planned.guarded() ? utf8Length(CatalogCheck.query(planned.expected().confirmation().facts())) : 0);
+                if (!window.isEmpty() && (queries + size > DRIVER_QUERIES_PER_ROUND_TRIP || bytes + length > WINDOW_BYTES)) {
+                    break;
+                }
+                window.add(queue.removeFirst());
+                queries += size;
+                bytes += length;
+                if (alone || bytes > WINDOW_BYTES) {
+                    break;
+                }
+            }
+            return window;
+        }
+
+        private void sendWindow(List<Planned> window) throws SafeOpsException {
+            String savepoint = "safe_ops_w" + (++savepointNumber);
+            List<String> statements = new ArrayList<>(window.size() * 2 + 3);
+            boolean releasing = open != null;
+            if (releasing) {
+                statements.add("RELEASE SAVEPOINT " + open);
+                open = null;
+            }
+            int first = statements.size();
+            statements.add("SAVEPOINT " + savepoint);
+            int[] at = new int[window.size()];
+            boolean anyGuarded = false;
+            for (int i = 0; i < window.size(); i++) {
+                Planned planned = window.get(i);
+                at[i] = statements.size();
+                if (planned.guarded()) {
+                    anyGuarded = true;
+                    String own = "SAVEPOINT safe_ops_s" + (++savepointNumber);
+                    String name = own.substring("SAVEPOINT ".length());
+                    statements.add(own);
+                    statements.add(planned.step().sql());
+                    statements.add(own);
+                    statements.add("ROLLBACK TO SAVEPOINT " + name);
+                    statements.add("RELEASE SAVEPOINT " + name);
+                    statements.add(CatalogCheck.query(planned.expected().confirmation().facts()));
+                } else {
+                    statements.add(planned.step().sql());
+                }
+            }
+            // After a guarded step the transaction goes on, so a later failure must still find the
+            // window's savepoint to roll back to: it is released at the start of the next round trip.
+            if (!anyGuarded) {
+                statements.add("RELEASE SAVEPOINT " + savepoint);
+            }
+            Step head = window.get(0).step();
+            lastStep = window.get(window.size() - 1).step();
+            Answers answers = sendEach(head, statements);
+            recorder.savepointsSent(1 + (int) window.stream().filter(Planned::guarded).count());
+            if (answers.driverError() != null) {
+                throw driverError(window, at, answers);
+            }
+            if (releasing && answers.get(0).failed()) {
+                throw ownStatementFailed(head, answers.get(0).error(), "RELEASE");
+            }
+            if (answers.get(first).failed()) {
+                throw ownStatementFailed(head, answers.get(first).error(), "SAVEPOINT");
+            }
+            List<Settled> settled = new ArrayList<>(window.size());
+            int kept = 1;
+            for (int i = 0; i < window.size(); i++) {
+                Planned planned = window.get(i);
+                Step step = planned.step();
+                int q = at[i];
+                if (!planned.guarded()) {
+                    Answers.Answer answer = answers.get(q);
+                    if (answer.failed()) {
+                        stop(window, i, savepoint, settled, answer.error(), null);
+                        return;
+                    }
+                    settled.add(new Settled(step, null, null));
+                    continue;
+                }
+                if (answers.get(q).failed()) {
+                    throw ownStatementFailed(step, answers.get(q).error(), "SAVEPOINT");
+                }
+                Answers.Answer answer = answers.get(q + 1);
+                for (int own = q + (answer.failed() ? 3 : 2); own < q + 5; own++) {
+                    if (answers.get(own).failed()) {
+                        throw ownStatementFailed(step, answers.get(own).error(), own == q + 3 ? "ROLLBACK TO SAVEPOINT"
+                                : own == q + 2 ? "SAVEPOINT" : "RELEASE");
+                    }
+                }
+                if (!answer.failed()) {
+                    settled.add(new Settled(step, null, null)); // expected to be skipped, yet applied
+                    kept++;
+                    continue;
+                }
+                SQLException error = answer.error();
+                Verdict verdict = judge.judge(step.operation(), error);
+                Answers.Answer facts = answers.get(q + 5);
+                if (verdict.kind() == Verdict.Kind.CONFIRM && !facts.failed()
+                        && verdict.confirmation().facts().equals(planned.expected().confirmation().facts())) {
+                    verdict = judge.confirmed(verdict, error.getSQLState(), facts.firstValue());
+                    if (verdict.kind() == Verdict.Kind.TOLERATE) {
+                        settled.add(new Settled(step, error, verdict.reason()));
+                        continue;
+                    }
+                }
+                stop(window, i, savepoint, settled, error, verdict);
+                return;
+            }
+            if (!anyGuarded && answers.get(statements.size() - 1).failed()) {
+                throw ownStatementFailed(lastStep, answers.get(statements.size() - 1).error(), "RELEASE");
+            }
+            if (anyGuarded) {
+                open = savepoint;
+            }
+            recorder.subtransactionsKept(kept);
+            record(settled);
+        }
+
+        /**
+         * A failure the window could not settle, at {@code window.get(failed)}: back to the window's
+         * savepoint, replay what had applied before it, ask what its verdict needs, then record the
+         * window up to it and decide. The steps after it go back to the head of the queue.
+         */
+        private void stop(List<Planned> window, int failedAt, String savepoint, List<Settled> before, SQLException error,
+                          Verdict verdict) throws SafeOpsException {
+            Step failed = window.get(failedAt).step();
+            if (ErrorClass.isConnectionLoss(error.getSQLState())) {
+                // Nothing can be replayed on a session that is gone, or trusted on one that is not.
+                throw failure(Kind.NOT_TOLERATED, failed, error, neverTolerated(error));
+            }
+            if (verdict == null) {
+                verdict = judge.judge(failed.operation(), error);
+            }
+            List<String> statements = new ArrayList<>();
+            statements.add("ROLLBACK TO SAVEPOINT " + savepoint);
+            List<Step> replayed = before.stream().filter(Settled::applied).map(Settled::step).toList();
+            replayed.forEach(step -> statements.add(step.sql()));
+            statements.add("RELEASE SAVEPOINT " + savepoint);
+            boolean ask = verdict.kind() == Verdict.Kind.CONFIRM;
+            int facts = statements.size();
+            if (ask) {
+                statements.add(CatalogCheck.query(verdict.confirmation().facts()));
+            }
+            // The first failure that may be a skip is the moment to forecast the rest of the script, in
+            // this same round trip: a script that skips nothing never pays for a forecast.
+            List<Planned> rest = new ArrayList<>(window.subList(failedAt + 1, window.size()));
+            rest.addAll(queue);
+            Forecast ahead = null;
+            int forecastAt = statements.size();
+            if (!forecast && verdict.kind() == Verdict.Kind.CONFIRM && !rest.isEmpty()) {
+                forecast = true;
+                ahead = Forecast.of(judge, rest.stream().map(Planned::step).toList());
+                statements.addAll(ahead.worthAsking() ? ahead.statements() : List.of());
+            }
+            Answers answers = sendEach(failed, statements);
+            if (answers.driverError() != null) {
+                throw failure(Kind.GUARD_FAILED, failed, answers.driverError(), "rolling back to the window's savepoint "
+                        + "failed");
+            }
+            if (answers.get(0).failed()) {
+                throw failure(Kind.GUARD_FAILED, failed, answers.get(0).error(), "rolling back to the window's savepoint "
+                        + "failed");
+            }
+            for (int i = 0; i < replayed.size(); i++) {
+                if (answers.get(1 + i).failed()) {
+                    Step again = replayed.get(i);
+                    send(again, List.of("ROLLBACK TO SAVEPOINT " + savepoint, "RELEASE SAVEPOINT " + savepoint));
+                    throw failure(Kind.GUARD_FAILED, again, answers.get(1 + i).error(), "it had run, and it failed when "
+                            + "replayed after rolling back to undo what ran after " + failed.location());
+                }
+            }
+            if (answers.get(facts - 1).failed()) {
+                throw ownStatementFailed(failed, answers.get(facts - 1).error(), "RELEASE");
+            }
+            if (!replayed.isEmpty()) {
+                recorder.subtransactionsKept(1);
+            }
+            record(before);
+            if (ask) {
+                if (answers.get(facts).failed()) {
+                    throw failure(Kind.GUARD_FAILED, failed, answers.get(facts).error(),
+                            "the catalog look-up that would confirm the skip failed");
+                }
+                verdict = judge.confirmed(verdict, error.getSQLState(), answers.get(facts).firstValue());
+            }
+            if (ahead != null && ahead.worthAsking()) {
+                List<Verdict> expected = ahead.expected(judge,
+                        new Answers(answers.answers().subList(forecastAt, answers.size()), null));
+                for (int i = 0; i < rest.size(); i++) {
+                    rest.set(i, new Planned(rest.get(i).step(), expected.get(i)));
+                }
+            }
+            if (verdict.kind() == Verdict.Kind.REPAIR) {
+                verdict = Verdict.fail(invalidIndex(verdict));
+            }
+            // The steps after the failure go again, with what is expected of them. (A failure worth
+            // retrying, such as a lock timeout, would be put back here too, ahead of them.)
+            queue.clear();
+            queue.addAll(rest);
+            if (verdict.kind() != Verdict.Kind.TOLERATE) {
+                queue.clear();
+                throw failure(Kind.NOT_TOLERATED, failed, error, verdict.reason());
+            }
+            recorder.skipped(failed, error.getSQLState(), verdict.reason());
+        }
+
+        private void record(List<Settled> settled) {
+            for (Settled step : settled) {
+                if (step.applied()) {
+                    recorder.applied(step.step());
+                } else {
+                    recorder.skipped(step.step(), step.error().getSQLState(), step.reason());
+                }
+            }
+        }
+
+        /** Releases the last window's savepoint, when it is still open. */
+        private void release(Step blamed) throws SafeOpsException {
+            if (open == null) {
+                return;
+            }
+            String savepoint = open;
+            open = null;
+            Exchange exchange = send(blamed, List.of("RELEASE SAVEPOINT " + savepoint));
+            if (exchange.failed()) {
+                throw ownStatementFailed(blamed, exchange.error(), "RELEASE");
+            }
+        }
+
+        /**
+         * The driver raised an error of its own while answers were read. When the server ended the
+         * session, its last answer says so, at the statement that caused it; otherwise no statement
+         * of the window can be blamed alone.
+         */
+        private SafeOpsException driverError(List<Planned> window, int[] at, Answers answers) {
+            queue.clear();
+            int last = answers.size() - 1;
+            if (last >= 0 && answers.get(last).failed()
+                    && ErrorClass.isConnectionLoss(answers.get(last).error().getSQLState())) {
+                Step blamed = window.get(0).step();
+                for (int i = 0; i < window.size(); i++) {
+                    if (at[i] <= last) {
+                        blamed = window.get(i).step();
+                    }
+                }
+                return failure(Kind.NOT_TOLERATED, blamed, answers.get(last).error(),
+                        neverTolerated(answers.get(last).error()));
+            }
+            return driverRaised(window.get(0).step(), window.get(window.size() - 1).step(), answers.driverError());
+        }
+
+        private SafeOpsException ownStatementFailed(Step step, SQLException error, String statement) {
+            queue.clear();
+            return failure(Kind.GUARD_FAILED, step, error, ErrorClass.isConnectionLoss(error.getSQLState())
+                    ? neverTolerated(error) : "safe-ops' own " + statement + " failed");
+        }
+    }
+
+    private Answers sendEach(Step step, List<String> statements) throws SafeOpsException {
+        try {
+            return preflight.sendEach(statements);
+        } catch (SQLException e) {
+            throw failure(Kind.GUARD_FAILED, step, e, "the server could not be reached");
+        }
+    }
+
+    /**
+     * An error the driver raised at its own end (pgjdbc does when the server reports a setting it
+     * cannot live with, and then closes the connection) while the statements from {@code first} to
+     * {@code last} were answered: no single one can be blamed, and none is recorded as applied.
+     */
+    private SafeOpsException driverRaised(Step first, Step last, SQLException error) {
+        String sqlState = error.getSQLState();
+        After after = after();
+        String range = first == last ? "the statement at " + first.location()
+                : "the statements from " + first.location() + " to " + last.location();
+        String reason = "the driver raised SQLSTATE " + sqlState + " " + SqlStates.name(sqlState) + " after "
+                + range + " had run: " + Judge.serverMessage(error) + " — one of them caused it; not tolerated";
+        return new SafeOpsException(after == After.CLOSED ? Kind.CONNECTION_LOST : Kind.DRIVER_ERROR, reason,
+                sqlState, null, null, first.location(), after == After.USABLE ? After.ABORTED : after, error);
     }
 
     private static String neverTolerated(SQLException error) {

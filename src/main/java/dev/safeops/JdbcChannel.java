@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,31 @@ final class JdbcChannel implements Channel {
             }
         }
         return new Exchange(statements.size(), null, false, firstValues);
+    }
+
+    /** One statement per round trip, going on after an error as the server would. */
+    @Override
+    public Answers sendEach(List<String> statements) throws SQLException {
+        List<Answers.Answer> answers = new ArrayList<>(statements.size());
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                try {
+                    String first = null;
+                    if (statement.execute(sql)) {
+                        try (ResultSet rows = statement.getResultSet()) {
+                            first = rows.next() ? rows.getString(1) : null;
+                        }
+                    }
+                    answers.add(new Answers.Answer(null, first));
+                } catch (SQLException e) {
+                    if (connection.isClosed()) {
+                        return new Answers(answers, e);
+                    }
+                    answers.add(new Answers.Answer(e, null));
+                }
+            }
+        }
+        return new Answers(answers, null);
     }
 
     /** The driver's state is hidden: asks the server with a statement that cannot change anything. */

@@ -89,7 +89,7 @@ final class Preflight {
             armed = risks;
             return;
         }
-        Answers answers = ask(steps.get(0), destructions, risks, autoCommit);
+        LookUp answers = ask(steps.get(0), destructions, risks, autoCommit);
         List<String> values = answers.values();
         Map<Guard.Step, List<String>> warnings = judgeRisks(risks, values.subList(SERVER.size()
                 + 3 * destructions.size(), values.size()), values);
@@ -136,6 +136,29 @@ final class Preflight {
     }
 
     /**
+     * Sends every statement as its own message ({@link Channel#sendEach}), with the armed risk look-up
+     * ahead of them when there is one; the answers are as if the statements had gone alone.
+     */
+    Answers sendEach(List<String> statements) throws SQLException {
+        if (armed.isEmpty()) {
+            return channel.sendEach(statements);
+        }
+        List<Finding<RiskyOperation>> risks = armed;
+        armed = List.of();
+        List<String> all = new ArrayList<>(statements.size() + 1);
+        all.add(query(questions(List.of(), risks, false)));
+        all.addAll(statements);
+        Answers answers = channel.sendEach(all);
+        if (answers.size() == 0 || answers.get(0).failed()) {
+            SQLException error = answers.size() == 0 ? answers.driverError() : answers.get(0).error();
+            throw new SQLException("safe-ops' look-up of the tables' sizes failed: "
+                    + (error == null ? "no answer" : error.getMessage()), error == null ? null : error.getSQLState(), error);
+        }
+        judge(risks, answers.get(0).firstValue());
+        return new Answers(answers.answers().subList(1, answers.size()), answers.driverError());
+    }
+
+    /**
      * Sends the statements, with the armed risk look-up ahead of them when there is one; the
      * exchange is answered as if the statements had gone alone.
      */
@@ -153,8 +176,7 @@ final class Preflight {
             throw new SQLException("safe-ops' look-up of the tables' sizes failed: " + exchange.error().getMessage(),
                     exchange.error().getSQLState(), exchange.error());
         }
-        List<String> answers = split(exchange.firstValue(0), SERVER.size() + 2 * risks.size());
-        judgeRisks(risks, answers.subList(SERVER.size(), answers.size()), answers).forEach(this::warn);
+        judge(risks, exchange.firstValue(0));
         Map<Integer, String> shifted = new HashMap<>();
         exchange.firstValues().forEach((index, value) -> {
             if (index > 0) {
@@ -162,6 +184,12 @@ final class Preflight {
             }
         });
         return new Exchange(exchange.completed() - 1, exchange.error(), exchange.raisedByDriver(), shifted);
+    }
+
+    /** Judges the armed risks with the look-up's answer, and warns about those that are risky here. */
+    private void judge(List<Finding<RiskyOperation>> risks, String answer) throws SQLException {
+        List<String> answers = split(answer, SERVER.size() + 2 * risks.size());
+        judgeRisks(risks, answers.subList(SERVER.size(), answers.size()), answers).forEach(this::warn);
     }
 
     private void warn(Guard.Step step, List<String> warnings) {
@@ -177,7 +205,7 @@ final class Preflight {
      * statement timeout; when the query fails, the planner's estimates instead. The answers start
      * with the server's, then three per destruction, then two per risk.
      */
-    private Answers ask(Guard.Step first, List<Finding<Destruction>> destructions,
+    private LookUp ask(Guard.Step first, List<Finding<Destruction>> destructions,
                              List<Finding<RiskyOperation>> risks, boolean autoCommit) throws SafeOpsException {
         String timeout = "SET LOCAL statement_timeout = " + settings.dataLossCheckTimeout().toMillis();
         List<String> undo = autoCommit ? List.of("ROLLBACK")
@@ -190,7 +218,7 @@ final class Preflight {
         int expected = SERVER.size() + 3 * destructions.size() + 2 * risks.size();
         Exchange exchange = send(first, statements);
         if (!exchange.failed()) {
-            return new Answers(answers(first, exchange.firstValue(2), expected, autoCommit), null);
+            return new LookUp(answers(first, exchange.firstValue(2), expected, autoCommit), null);
         }
         if (exchange.completed() != 2) {
             throw lookUpFailed(first, exchange.error(), exchange.completed() < 2 ? after(autoCommit) : After.ABORTED);
@@ -207,14 +235,14 @@ final class Preflight {
                 ? "counting did not finish within the " + settings.dataLossCheckTimeout().toMillis() + " ms statement "
                         + "timeout (a large or locked table)"
                 : "counting failed (SQLSTATE " + why.getSQLState() + ": " + Judge.serverMessage(why) + ")";
-        return new Answers(answers(first, estimated.firstValue(undo.size()), expected, autoCommit), reason);
+        return new LookUp(answers(first, estimated.firstValue(undo.size()), expected, autoCommit), reason);
     }
 
     /**
      * What the catalog answered, in question order; with the reason when the counts are the
      * planner's estimates.
      */
-    private record Answers(List<String> values, String estimatedBecause) {
+    private record LookUp(List<String> values, String estimatedBecause) {
     }
 
     private static List<String> answers(Guard.Step first, String answer, int expected, boolean autoCommit)
@@ -261,15 +289,18 @@ final class Preflight {
         return questions;
     }
 
-    /** One row, one text: every answer, NULL as empty, separated by a character no answer holds. */
+    /**
+     * One row, one text: every answer, NULL as empty, separated by a character no answer holds. An
+     * array rather than a chain of {@code ||}: thousands of operands would nest deeper than the
+     * server's stack allows.
+     */
     private static String query(List<String> questions) {
-        StringBuilder query = new StringBuilder("SELECT ");
+        StringBuilder query = new StringBuilder("SELECT pg_catalog.array_to_string(ARRAY[");
         for (int i = 0; i < questions.size(); i++) {
             String question = questions.get(i);
-            query.append(i == 0 ? "" : " || chr(31) || ").append("coalesce((")
-                    .append(question == null ? "NULL" : question).append(")::text, '')");
+            query.append(i == 0 ? "" : ", ").append("(").append(question == null ? "NULL" : question).append(")::text");
         }
-        return query.toString();
+        return query.append("]::text[], chr(31), '')").toString();
     }
 
     private static List<String> split(String answer, int expected) throws SQLException {
@@ -327,7 +358,7 @@ final class Preflight {
     }
 
     /** Throws for the first statement that would destroy data of an object not accepted. */
-    private void refuseDataLoss(List<Finding<Destruction>> destructions, Answers answered, boolean autoCommit)
+    private void refuseDataLoss(List<Finding<Destruction>> destructions, LookUp answered, boolean autoCommit)
             throws SafeOpsException {
         List<String> answers = answered.values();
         Guard.Step refused = null;

@@ -20,6 +20,7 @@ final class Recorder {
 
     private final List<Outcome> outcomes = new ArrayList<>();
     private int savepoints;
+    private int subtransactions;
     private long applied;
     private long skipped;
     private long totalSavepoints;
@@ -90,10 +91,19 @@ final class Recorder {
         totalSavepoints += count;
     }
 
+    /**
+     * Subtransactions the server keeps until the transaction ends: savepoints released after
+     * statements ran in them (a savepoint rolled back to is forgotten by the server).
+     */
+    void subtransactionsKept(int count) {
+        subtransactions += count;
+    }
+
     /** Forgets the outcomes kept so far; the totals stay. */
     void startUnitOfWork() {
         outcomes.clear();
         savepoints = 0;
+        subtransactions = 0;
     }
 
     int size() {
@@ -105,11 +115,20 @@ final class Recorder {
     }
 
     Report report() {
-        return new Report(outcomes, savepoints);
+        return new Report(outcomes, savepoints, subtransactions);
     }
 
-    Report since(int index, int savepointsBefore) {
-        return new Report(outcomes.subList(index, outcomes.size()), savepoints - savepointsBefore);
+    /** Where the counts stand now, to report what happens after it. */
+    Mark mark() {
+        return new Mark(outcomes.size(), savepoints, subtransactions);
+    }
+
+    Report since(Mark mark) {
+        return new Report(outcomes.subList(mark.outcomes(), outcomes.size()), savepoints - mark.savepoints(),
+                subtransactions - mark.subtransactions());
+    }
+
+    record Mark(int outcomes, int savepoints, int subtransactions) {
     }
 
     int savepoints() {

@@ -10,15 +10,25 @@ import java.util.stream.Collectors;
  * {@link SafeOps#startUnitOfWork()}), in the order the operations ran. Immutable; a later operation
  * does not change a report already taken.
  *
- * @param outcomes   the outcomes in execution order
- * @param savepoints how many savepoints (subtransactions) the operations used. PostgreSQL caches
- *                   64 subtransaction ids per transaction in shared memory; a transaction past that
- *                   overflows the cache and slows every concurrent snapshot until it ends
+ * @param outcomes        the outcomes in execution order
+ * @param savepoints      how many savepoints safe-ops set around the operations (each starts a
+ *                        subtransaction)
+ * @param subtransactions how many of those subtransactions the server keeps until the transaction
+ *                        ends: savepoints released after statements ran inside them. A savepoint
+ *                        rolled back to is forgotten, and one that wrote nothing has no id, so this
+ *                        is an upper bound of what the server holds. PostgreSQL caches 64
+ *                        subtransaction ids per transaction in shared memory; a transaction past
+ *                        that overflows the cache and slows every concurrent snapshot until it ends
  */
-public record Report(List<Outcome> outcomes, int savepoints) {
+public record Report(List<Outcome> outcomes, int savepoints, int subtransactions) {
 
     public Report {
         outcomes = List.copyOf(outcomes);
+    }
+
+    /** A report in which every savepoint was kept as a subtransaction. */
+    public Report(List<Outcome> outcomes, int savepoints) {
+        this(outcomes, savepoints, savepoints);
     }
 
     /**

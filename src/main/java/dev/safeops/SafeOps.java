@@ -182,14 +182,13 @@ public final class SafeOps {
      * @return the outcomes of this script's statements
      */
     public Report run(Script script) throws SafeOpsException {
-        int first = recorder.size();
-        int savepointsBefore = recorder.savepoints();
+        Recorder.Mark mark = recorder.mark();
         List<Guard.Step> steps = script.statements().stream()
                 .map(statement -> new Guard.Step(Operation.statement(statement.shape(), statement.location()),
                         statement.location(), script.name(), statement.index()))
                 .collect(Collectors.toList());
         guard().runAll(steps);
-        Report run = recorder.since(first, savepointsBefore);
+        Report run = recorder.since(mark);
         LOG.info("safe-ops {}: {}", script.name(), run.summary());
         return run;
     }
@@ -220,6 +219,9 @@ public final class SafeOps {
         Guard guard = guard();
         if (savepoint) {
             recorder.savepointsSent(1);
+            if (error == null) {
+                recorder.subtransactionsKept(1);
+            }
         }
         Location caller = Caller.location();
         Guard.Step step = new Guard.Step(Operation.statement(sql.strip(), caller), caller, null, -1);

@@ -94,6 +94,36 @@ final class StatementShape {
         return word(0).equals("COPY") && copiesToFileOrProgram();
     }
 
+    /**
+     * Whether the statement, though it names a function whose effects survive a rollback, only
+     * stores the call as a column default: {@code CREATE TABLE … DEFAULT nextval(…)} or {@code ALTER
+     * TABLE … SET DEFAULT nextval(…)} call nothing when they run (rows inserted later do). {@code ADD
+     * COLUMN … DEFAULT nextval(…)} is not such a statement: it fills the existing rows.
+     */
+    boolean callsSurvivingRollbackOnlyAsDefaults() {
+        boolean create = word(0).equals("CREATE");
+        if (!create && !(word(0).equals("ALTER") && word(1).equals("TABLE"))) {
+            return false;
+        }
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if ((token.kind() == Kind.WORD || token.kind() == Kind.QUOTED_IDENTIFIER)
+                    && tokens.get(i + 1).isSymbol("(") && isNonTransactional(token.value())) {
+                boolean stored = i >= 1 && tokens.get(i - 1).isWord("DEFAULT")
+                        && (create ? !runsAQuery(tokens) : i >= 2 && tokens.get(i - 2).isWord("SET"));
+                if (!stored) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A CREATE … AS (a query that runs now), which a CREATE TABLE with column defaults is not. */
+    private static boolean runsAQuery(List<Token> tokens) {
+        return tokens.stream().anyMatch(t -> t.isWord("AS") || t.isWord("SELECT") || t.isWord("EXECUTE"));
+    }
+
     /** The functions whose effects survive a rollback; names ending in {@code *} are prefixes. */
     private static final List<String> NON_TRANSACTIONAL_FUNCTIONS = List.of("setval", "nextval",
             "pg_advisory_*", "pg_try_advisory_*", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",

@@ -59,6 +59,15 @@ class RiskyOperationTest {
     }
 
     @Test
+    void judgesThousandsOfRiskyStatementsInOneLookUp() throws SQLException {
+        Schema.reset(db, ORDERS);
+        String script = "ALTER TABLE orders ALTER COLUMN customer SET NOT NULL;\n".repeat(2000);
+
+        assertThat(warnings(script)).hasSize(2000)
+                .allSatisfy(warning -> assertThat(warning).startsWith("SET NOT NULL"));
+    }
+
+    @Test
     void saysNothingAboutAnEmptyTable() throws SQLException {
         Schema.reset(db, ORDERS);
 

@@ -42,11 +42,11 @@ class SavepointGroupTest {
     }
 
     @Test
-    void errorFreeScriptUsesOneSavepointPerGroup() throws SQLException {
+    void errorFreeScriptUsesOneSavepointPerGroupOneStatementAtATime() throws SQLException {
         Schema.reset(db, "CREATE TABLE t (id int)");
         Script clean = Script.parse("clean.sql", IntStream.range(0, 100)
                 .mapToObj(i -> "ALTER TABLE t ADD COLUMN c" + i + " int").collect(Collectors.joining(";\n")));
-        try (Connection connection = db.connectInTransaction()) {
+        try (Connection connection = HiddenDriver.hide(db.connectInTransaction())) {
             Report report = SafeOps.on(connection, Policy.defaults(), Settings.defaults().withOperationsPerSavepoint(25))
                     .run(clean);
             connection.commit();
@@ -57,8 +57,28 @@ class SavepointGroupTest {
     }
 
     @Test
-    void failingGroupsAreReplayedOneSavepointPerStatement() throws SQLException {
-        Report report = run(16);
+    void pipelinedScriptSharesOneSavepointPerWindowWhateverTheGroupSize() throws SQLException {
+        Schema.reset(db, "CREATE TABLE t (id int)");
+        Script clean = Script.parse("clean.sql", IntStream.range(0, 100)
+                .mapToObj(i -> "ALTER TABLE t ADD COLUMN c" + i + " int").collect(Collectors.joining(";\n")));
+        try (Connection connection = db.connectInTransaction()) {
+            Report report = SafeOps.on(connection).run(clean);
+            connection.commit();
+
+            assertThat(report.applied()).isEqualTo(100);
+            assertThat(report.savepoints()).isEqualTo(1);
+            assertThat(report.subtransactions()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void failingGroupsAreReplayedOneSavepointPerStatementOneStatementAtATime() throws SQLException {
+        Report report;
+        try (Connection connection = HiddenDriver.hide(db.connectInTransaction())) {
+            report = SafeOps.on(connection, Policy.defaults(), Settings.defaults().withOperationsPerSavepoint(16))
+                    .run(SCRIPT);
+            connection.commit();
+        }
 
         // 100 statements in 7 groups, each holding a failure, each replayed statement by statement.
         assertThat(report.savepoints()).isEqualTo(7 + 100);

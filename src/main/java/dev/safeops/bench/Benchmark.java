@@ -59,6 +59,7 @@ public final class Benchmark {
         long roundTrips;
         long nanos;
         long heapBytes;
+        long subtransactions = -1;
         try (Connection connection = database.connectThrough(proxy, variant.connectionSettings())) {
             connection.setAutoCommit(false);
             // Collect the garbage of earlier runs now, so that it does not pause this one.
@@ -78,6 +79,7 @@ public final class Benchmark {
                 connection.rollback();
             } else {
                 problems.addAll(wrongCounts(tally, workload));
+                subtransactions = tally.subtransactions();
                 connection.commit();
             }
             Reference.reachabilityFence(tally);
@@ -85,7 +87,8 @@ public final class Benchmark {
         try (Connection direct = database.connect()) {
             problems.addAll(workload.problems(direct));
         }
-        return new Measurement(variant, workload.statementCount(), roundTrips, nanos, heapBytes, problems);
+        return new Measurement(variant, workload.statementCount(), roundTrips, nanos, heapBytes, subtransactions,
+                problems);
     }
 
     private static List<String> wrongCounts(Tally tally, Workload workload) {

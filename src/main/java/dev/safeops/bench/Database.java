@@ -107,6 +107,17 @@ public final class Database {
         return DriverManager.getConnection(proxied, all);
     }
 
+    /** Another database of the same server, reached with the same settings. */
+    public Database sibling(String database) {
+        Properties all = Driver.parseURL(url, settings);
+        all.remove("PGHOST");
+        all.remove("PGPORT");
+        all.remove("PGDBNAME");
+        String sibling = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/"
+                + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+        return new Database(sibling, all, host, port, database);
+    }
+
     /** The server's version, e.g. {@code 18.1}. */
     public String serverVersion() throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement();

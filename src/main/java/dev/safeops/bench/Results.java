@@ -37,6 +37,11 @@ public final class Results {
                 / runs.stream().mapToLong(Measurement::statements).sum();
     }
 
+    /** The most subtransactions one run of the variant kept. */
+    public long maxSubtransactions(Variant variant) {
+        return byVariant.get(variant).stream().mapToLong(Measurement::subtransactions).max().orElse(-1);
+    }
+
     public double medianMillis(Variant variant) {
         return median(byVariant.get(variant).stream().mapToDouble(m -> m.nanos() / 1e6).sorted().toArray());
     }

@@ -124,7 +124,7 @@ public enum Variant {
         boolean applied(Statement statement, String sql) throws SQLException;
     }
 
-    private static Tally eachStatement(Connection connection, Workload workload, StatementRunner runner)
+    final Tally eachStatement(Connection connection, Workload workload, StatementRunner runner)
             throws SQLException {
         int applied = 0;
         int skipped = 0;
@@ -137,6 +137,7 @@ public enum Variant {
                 }
             }
         }
-        return new Tally(applied, skipped, null);
+        // Each statement applied inside a savepoint of its own keeps that subtransaction until the commit.
+        return new Tally(applied, skipped, this == RAW ? 0 : applied, null);
     }
 }

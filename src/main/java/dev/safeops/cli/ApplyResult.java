@@ -10,7 +10,8 @@ import java.util.List;
  * @param dryRun     whether the run was a dry run, rolled back on purpose
  * @param statements one result per statement of the plan, in plan order
  * @param error      what went wrong, for the user, or {@code null} when nothing did
- * @param savepoints how many savepoints (subtransactions) the transactions used
+ * @param savepoints how many subtransactions the transactions kept (savepoints released after statements ran in
+ *                   them; see {@code Report.subtransactions()})
  * @param commits    where each commit happened: after the statement at each location, in order
  */
 record ApplyResult(boolean committed, boolean dryRun, List<StatementResult> statements, String error,

@@ -122,7 +122,7 @@ final class Execution {
         } catch (SQLException e) {
             return "the connection could not start a transaction: " + e.getMessage();
         } finally {
-            savepoints += ops.report().savepoints();
+            savepoints += ops.report().subtransactions();
         }
     }
 
