@@ -6,11 +6,13 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,8 @@ final class Preflight {
     private static final Logger LOG = LoggerFactory.getLogger(SafeOps.class);
     private static final String SAVEPOINT = "safe_ops_check";
     private static final String SEPARATOR = "\u001f";
+    /** The relations other sessions hold or await an ACCESS EXCLUSIVE lock on, read once per look-up. */
+    private static final String LOCKED = "safe_ops_locked";
     private static final List<String> SERVER = List.of("pg_catalog.current_setting('server_version_num')",
             "pg_catalog.current_setting('TimeZone')");
 
@@ -146,7 +150,8 @@ final class Preflight {
         List<Finding<RiskyOperation>> risks = armed;
         armed = List.of();
         List<String> all = new ArrayList<>(statements.size() + 1);
-        all.add(query(questions(List.of(), risks, false)));
+        Asked asked = query(questions(List.of(), risks, false));
+        all.add(asked.sql());
         all.addAll(statements);
         Answers answers = channel.sendEach(all);
         if (answers.size() == 0 || answers.get(0).failed()) {
@@ -154,7 +159,7 @@ final class Preflight {
             throw new SQLException("safe-ops' look-up of the tables' sizes failed: "
                     + (error == null ? "no answer" : error.getMessage()), error == null ? null : error.getSQLState(), error);
         }
-        judge(risks, answers.get(0).firstValue());
+        judge(risks, asked.answers(answers.get(0).firstValue()));
         return new Answers(answers.answers().subList(1, answers.size()), answers.driverError());
     }
 
@@ -169,14 +174,15 @@ final class Preflight {
         List<Finding<RiskyOperation>> risks = armed;
         armed = List.of();
         List<String> all = new ArrayList<>(statements.size() + 1);
-        all.add(query(questions(List.of(), risks, false)));
+        Asked asked = query(questions(List.of(), risks, false));
+        all.add(asked.sql());
         all.addAll(statements);
         Exchange exchange = channel.send(all);
         if (exchange.completed() == 0) {
             throw new SQLException("safe-ops' look-up of the tables' sizes failed: " + exchange.error().getMessage(),
                     exchange.error().getSQLState(), exchange.error());
         }
-        judge(risks, exchange.firstValue(0));
+        judge(risks, asked.answers(exchange.firstValue(0)));
         Map<Integer, String> shifted = new HashMap<>();
         exchange.firstValues().forEach((index, value) -> {
             if (index > 0) {
@@ -187,8 +193,7 @@ final class Preflight {
     }
 
     /** Judges the armed risks with the look-up's answer, and warns about those that are risky here. */
-    private void judge(List<Finding<RiskyOperation>> risks, String answer) throws SQLException {
-        List<String> answers = split(answer, SERVER.size() + 2 * risks.size());
+    private void judge(List<Finding<RiskyOperation>> risks, List<String> answers) {
         judgeRisks(risks, answers.subList(SERVER.size(), answers.size()), answers).forEach(this::warn);
     }
 
@@ -213,19 +218,20 @@ final class Preflight {
         List<String> statements = new ArrayList<>();
         statements.add(autoCommit ? "BEGIN" : "SAVEPOINT " + SAVEPOINT);
         statements.add(timeout);
-        statements.add(query(questions(destructions, risks, false)));
+        Asked asked = query(questions(destructions, risks, false));
+        statements.add(asked.sql());
         statements.addAll(undo);
-        int expected = SERVER.size() + 3 * destructions.size() + 2 * risks.size();
         Exchange exchange = send(first, statements);
         if (!exchange.failed()) {
-            return new LookUp(answers(first, exchange.firstValue(2), expected, autoCommit), null);
+            return new LookUp(answers(first, asked, exchange.firstValue(2), autoCommit), null);
         }
         if (exchange.completed() != 2) {
             throw lookUpFailed(first, exchange.error(), exchange.completed() < 2 ? after(autoCommit) : After.ABORTED);
         }
         SQLException why = exchange.error();
         List<String> fallback = new ArrayList<>(undo);
-        fallback.add(query(questions(destructions, risks, true)));
+        Asked estimating = query(questions(destructions, risks, true));
+        fallback.add(estimating.sql());
         Exchange estimated = send(first, fallback);
         if (estimated.failed()) {
             throw lookUpFailed(first, estimated.error(), estimated.completed() < undo.size() ? After.ABORTED
@@ -235,7 +241,7 @@ final class Preflight {
                 ? "counting did not finish within the " + settings.dataLossCheckTimeout().toMillis() + " ms statement "
                         + "timeout (a large or locked table)"
                 : "counting failed (SQLSTATE " + why.getSQLState() + ": " + Judge.serverMessage(why) + ")";
-        return new LookUp(answers(first, estimated.firstValue(undo.size()), expected, autoCommit), reason);
+        return new LookUp(answers(first, estimating, estimated.firstValue(undo.size()), autoCommit), reason);
     }
 
     /**
@@ -245,10 +251,10 @@ final class Preflight {
     private record LookUp(List<String> values, String estimatedBecause) {
     }
 
-    private static List<String> answers(Guard.Step first, String answer, int expected, boolean autoCommit)
+    private static List<String> answers(Guard.Step first, Asked asked, String answer, boolean autoCommit)
             throws SafeOpsException {
         try {
-            return split(answer, expected);
+            return asked.answers(answer);
         } catch (SQLException e) {
             throw lookUpFailed(first, e, after(autoCommit));
         }
@@ -273,34 +279,78 @@ final class Preflight {
                 e.getSQLState(), null, null, step.location(), after, e);
     }
 
-    private static List<String> questions(List<Finding<Destruction>> destructions, List<Finding<RiskyOperation>> risks,
-                                          boolean estimates) {
-        List<String> questions = new ArrayList<>(SERVER);
+    private static List<Question> questions(List<Finding<Destruction>> destructions,
+                                            List<Finding<RiskyOperation>> risks, boolean estimates) {
+        List<Question> questions = new ArrayList<>();
+        SERVER.forEach(sql -> questions.add(Question.of(sql)));
         for (Finding<Destruction> finding : destructions) {
             Destruction d = finding.found();
-            questions.add(d.schema());
-            questions.add(estimates ? d.estimate() : d.count());
-            questions.add(d.dependents());
+            questions.add(Question.of(d.schema()));
+            questions.add(Question.of(estimates ? d.estimate() : d.count()));
+            questions.add(Question.of(d.dependents()));
         }
         for (Finding<RiskyOperation> finding : risks) {
-            questions.add(size(finding.found().table()));
-            questions.add(finding.found().condition().question());
+            questions.add(Question.sizeOf(finding.found().table()));
+            questions.add(Question.of(finding.found().condition().question()));
         }
         return questions;
     }
 
     /**
-     * One row, one text: every answer, NULL as empty, separated by a character no answer holds. An
-     * array rather than a chain of {@code ||}: thousands of operands would nest deeper than the
+     * One value the look-up answers: a SQL expression, or the size of a table (a {@code regclass}
+     * expression), which is read with every other table's in one scan.
+     */
+    private record Question(String sql, String sizeOf) {
+
+        static Question of(String sql) {
+            return new Question(sql == null ? "NULL" : sql, null);
+        }
+
+        static Question sizeOf(String table) {
+            return new Question(null, table);
+        }
+    }
+
+    /**
+     * One query answering every question, in one row of text: each distinct question once, then
+     * the tables' sizes from one scan of {@code pg_class} (statements on one table share its size),
+     * with the relations other sessions lock exclusively read once for all of them. A script of
+     * hundreds of risky statements costs one small plan, not hundreds of subqueries; an array
+     * rather than a chain of {@code ||}, since thousands of operands would nest deeper than the
      * server's stack allows.
      */
-    private static String query(List<String> questions) {
-        StringBuilder query = new StringBuilder("SELECT pg_catalog.array_to_string(ARRAY[");
-        for (int i = 0; i < questions.size(); i++) {
-            String question = questions.get(i);
-            query.append(i == 0 ? "" : ", ").append("(").append(question == null ? "NULL" : question).append(")::text");
+    private static Asked query(List<Question> questions) {
+        Map<String, Integer> distinct = new LinkedHashMap<>();
+        Map<String, Integer> tables = new LinkedHashMap<>();
+        for (Question question : questions) {
+            if (question.sizeOf() == null) {
+                distinct.putIfAbsent(question.sql(), distinct.size());
+            } else {
+                tables.putIfAbsent(question.sizeOf(), tables.size());
+            }
         }
-        return query.append("]::text[], chr(31), '')").toString();
+        int[] answerOf = questions.stream().mapToInt(question -> question.sizeOf() == null
+                ? distinct.get(question.sql()) : distinct.size() + tables.get(question.sizeOf())).toArray();
+        String asked = distinct.keySet().stream().map(sql -> "(" + sql + ")::text").collect(Collectors.joining(", "));
+        String sizes = tables.isEmpty() ? "" : " || coalesce((SELECT array_agg(" + SIZE + " ORDER BY u.i) FROM "
+                + "unnest(ARRAY[" + String.join(", ", tables.keySet()) + "]::pg_catalog.regclass[]) WITH ORDINALITY "
+                + "u(r, i) LEFT JOIN pg_catalog.pg_class c ON c.oid = u.r), '{}')";
+        String sql = "WITH " + LOCKED + " AS MATERIALIZED (SELECT l.relation FROM pg_catalog.pg_locks l WHERE "
+                + "l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = "
+                + "pg_catalog.current_database()) AND l.mode = 'AccessExclusiveLock' AND l.pid <> "
+                + "pg_catalog.pg_backend_pid()) SELECT pg_catalog.array_to_string(ARRAY[" + asked + "]::text[]" + sizes
+                + ", chr(31), '')";
+        return new Asked(sql, distinct.size() + tables.size(), answerOf);
+    }
+
+    /** The look-up's query, and where each question's answer is in the row it returns. */
+    private record Asked(String sql, int values, int[] answerOf) {
+
+        /** The answers in question order, NULL as empty. */
+        List<String> answers(String row) throws SQLException {
+            List<String> values = split(row, this.values);
+            return Arrays.stream(answerOf).mapToObj(values::get).toList();
+        }
     }
 
     private static List<String> split(String answer, int expected) throws SQLException {
@@ -313,21 +363,17 @@ final class Preflight {
     }
 
     /**
-     * The table's estimated rows, its size in bytes and its name, or NULL when it is absent. The size
-     * is {@code pg_relation_size}, unless another session holds or awaits an ACCESS EXCLUSIVE lock
-     * on the table (the function would wait for it): then the pages the planner knows of; for a
-     * partitioned table, its partitions' pages.
+     * The estimated rows, size in bytes and name of the table in row {@code c} of {@code pg_class},
+     * or NULL when it is absent. The size is {@code pg_relation_size}, unless another session holds
+     * or awaits an ACCESS EXCLUSIVE lock on the table (the function would wait for it): then the
+     * pages the planner knows of; for a partitioned table, its partitions' pages.
      */
-    private static String size(String table) {
-        return "(SELECT c.reltuples::bigint::text || ' ' || (CASE WHEN c.relkind = 'p' THEN (SELECT "
-                + "coalesce(sum(x.relpages), 0)::bigint FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class x ON "
-                + "x.oid = i.inhrelid WHERE i.inhparent = c.oid) * pg_catalog.current_setting('block_size')::bigint "
-                + "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.relation = c.oid AND l.database = (SELECT "
-                + "d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()) AND l.mode = "
-                + "'AccessExclusiveLock' AND l.pid <> pg_catalog.pg_backend_pid()) THEN c.relpages::bigint * "
-                + "pg_catalog.current_setting('block_size')::bigint ELSE pg_catalog.pg_relation_size(c.oid) END)::text "
-                + "|| ' ' || c.oid::pg_catalog.regclass::text FROM pg_catalog.pg_class c WHERE c.oid = " + table + ")";
-    }
+    private static final String SIZE = "CASE WHEN c.oid IS NOT NULL THEN c.reltuples::bigint::text || ' ' || (CASE "
+            + "WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(x.relpages), 0)::bigint FROM pg_catalog.pg_inherits i "
+            + "JOIN pg_catalog.pg_class x ON x.oid = i.inhrelid WHERE i.inhparent = c.oid) * "
+            + "pg_catalog.current_setting('block_size')::bigint WHEN c.oid IN (SELECT relation FROM " + LOCKED + ") "
+            + "THEN c.relpages::bigint * pg_catalog.current_setting('block_size')::bigint ELSE "
+            + "pg_catalog.pg_relation_size(c.oid) END)::text || ' ' || c.oid::pg_catalog.regclass::text END";
 
     /** The warnings of the risky operations, by statement, in script order; two answers per risk. */
     private Map<Guard.Step, List<String>> judgeRisks(List<Finding<RiskyOperation>> risks, List<String> answers,
