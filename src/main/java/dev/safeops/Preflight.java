@@ -144,22 +144,15 @@ final class Preflight {
      * ahead of them when there is one; the answers are as if the statements had gone alone.
      */
     Answers sendEach(List<String> statements) throws SQLException {
-        if (armed.isEmpty()) {
+        Armed lookUp = disarm();
+        if (lookUp == null) {
             return channel.sendEach(statements);
         }
-        List<Finding<RiskyOperation>> risks = armed;
-        armed = List.of();
-        List<String> all = new ArrayList<>(statements.size() + 1);
-        Asked asked = query(questions(List.of(), risks, false));
-        all.add(asked.sql());
-        all.addAll(statements);
-        Answers answers = channel.sendEach(all);
+        Answers answers = channel.sendEach(lookUp.ahead(statements));
         if (answers.size() == 0 || answers.get(0).failed()) {
-            SQLException error = answers.size() == 0 ? answers.driverError() : answers.get(0).error();
-            throw new SQLException("safe-ops' look-up of the tables' sizes failed: "
-                    + (error == null ? "no answer" : error.getMessage()), error == null ? null : error.getSQLState(), error);
+            throw sizesLookUpFailed(answers.size() == 0 ? answers.driverError() : answers.get(0).error());
         }
-        judge(risks, asked.answers(answers.get(0).firstValue()));
+        judge(lookUp, answers.get(0).firstValue());
         return new Answers(answers.answers().subList(1, answers.size()), answers.driverError());
     }
 
@@ -168,21 +161,15 @@ final class Preflight {
      * exchange is answered as if the statements had gone alone.
      */
     Exchange send(List<String> statements) throws SQLException {
-        if (armed.isEmpty()) {
+        Armed lookUp = disarm();
+        if (lookUp == null) {
             return channel.send(statements);
         }
-        List<Finding<RiskyOperation>> risks = armed;
-        armed = List.of();
-        List<String> all = new ArrayList<>(statements.size() + 1);
-        Asked asked = query(questions(List.of(), risks, false));
-        all.add(asked.sql());
-        all.addAll(statements);
-        Exchange exchange = channel.send(all);
+        Exchange exchange = channel.send(lookUp.ahead(statements));
         if (exchange.completed() == 0) {
-            throw new SQLException("safe-ops' look-up of the tables' sizes failed: " + exchange.error().getMessage(),
-                    exchange.error().getSQLState(), exchange.error());
+            throw sizesLookUpFailed(exchange.error());
         }
-        judge(risks, asked.answers(exchange.firstValue(0)));
+        judge(lookUp, exchange.firstValue(0));
         Map<Integer, String> shifted = new HashMap<>();
         exchange.firstValues().forEach((index, value) -> {
             if (index > 0) {
@@ -192,9 +179,36 @@ final class Preflight {
         return new Exchange(exchange.completed() - 1, exchange.error(), exchange.raisedByDriver(), shifted);
     }
 
+    /** The risk look-up armed to travel ahead of the next statements, once; null when there is none. */
+    private Armed disarm() {
+        if (armed.isEmpty()) {
+            return null;
+        }
+        List<Finding<RiskyOperation>> risks = armed;
+        armed = List.of();
+        return new Armed(risks, query(questions(List.of(), risks, false)));
+    }
+
+    /** Risks to judge, and the look-up that answers them. */
+    private record Armed(List<Finding<RiskyOperation>> risks, Asked asked) {
+
+        List<String> ahead(List<String> statements) {
+            List<String> all = new ArrayList<>(statements.size() + 1);
+            all.add(asked.sql());
+            all.addAll(statements);
+            return all;
+        }
+    }
+
+    private static SQLException sizesLookUpFailed(SQLException error) {
+        return new SQLException("safe-ops' look-up of the tables' sizes failed: "
+                + (error == null ? "no answer" : error.getMessage()), error == null ? null : error.getSQLState(), error);
+    }
+
     /** Judges the armed risks with the look-up's answer, and warns about those that are risky here. */
-    private void judge(List<Finding<RiskyOperation>> risks, List<String> answers) {
-        judgeRisks(risks, answers.subList(SERVER.size(), answers.size()), answers).forEach(this::warn);
+    private void judge(Armed lookUp, String answer) throws SQLException {
+        List<String> answers = lookUp.asked().answers(answer);
+        judgeRisks(lookUp.risks(), answers.subList(SERVER.size(), answers.size()), answers).forEach(this::warn);
     }
 
     private void warn(Guard.Step step, List<String> warnings) {
