@@ -331,13 +331,14 @@ final class LockWaits {
 
     /**
      * {@code CREATE INDEX CONCURRENTLY}, {@code DROP INDEX CONCURRENTLY}, {@code REINDEX …
-     * CONCURRENTLY} run without the timeouts: their waits block no reads or writes (they take SHARE
-     * UPDATE EXCLUSIVE and then wait for older transactions), while a timeout that fires during them
-     * leaves an INVALID index behind that a retry would meet as "already exists".
+     * CONCURRENTLY} (and {@code DETACH PARTITION … CONCURRENTLY}) run without the timeouts: their
+     * waits block no reads or writes (they take SHARE UPDATE EXCLUSIVE and then wait for older
+     * transactions), while a timeout that fires during them leaves work half done (an INVALID index
+     * that a retry would meet as "already exists").
      */
     private static boolean runsConcurrently(Guard.Step step) {
-        return step.operation().forbiddenInTransaction() && step.operation().shape().tokens().stream()
-                .anyMatch(token -> token.value().equalsIgnoreCase("CONCURRENTLY"));
+        return step.operation().forbiddenInTransaction()
+                && step.operation().shape().tokens().stream().anyMatch(token -> token.isWord("CONCURRENTLY"));
     }
 
     /** A duration in PostgreSQL's units: {@code 1500ms}. */
