@@ -1,5 +1,6 @@
 package dev.safeops;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -47,55 +48,65 @@ final class CatalogCheck {
     }
 
     static String regclass(QualifiedName relation) {
-        return "pg_catalog.to_regclass(" + Literal.quote(relation.sql()) + ")";
+        return lookUp("to_regclass", relation.sql()).sql();
+    }
+
+    /** A catalog function looking an object up by name: NULL when there is none. */
+    private static Condition lookUp(String function, String name) {
+        return Condition.of("pg_catalog." + function + "(", Condition.value(name), ")");
+    }
+
+    static Condition regclassOf(QualifiedName relation) {
+        return lookUp("to_regclass", relation.sql());
     }
 
     static Fact relationAbsent(QualifiedName relation) {
-        return Fact.of(regclass(relation) + " IS NULL", "relation " + relation + " is absent (to_regclass)");
+        return Fact.of(Condition.of(regclassOf(relation), " IS NULL"), "relation " + relation + " is absent (to_regclass)");
     }
 
     /** The relation exists and is of one of these kinds ({@code pg_class.relkind}). */
     static Fact relationPresent(QualifiedName relation, String what, String relkinds) {
-        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = " + regclass(relation)
-                + " AND c.relkind IN (" + relkinds + "))", what + " " + relation + " exists (to_regclass)");
+        return Fact.of(Condition.of("EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = ", regclassOf(relation),
+                " AND c.relkind IN (" + relkinds + "))"), what + " " + relation + " exists (to_regclass)");
     }
 
     /** A valid index of that name on that table (an index lives in its table's schema). */
     static Fact indexValid(QualifiedName table, String index) {
-        return Fact.of(indexOn(table, index) + " AND i.indisvalid)",
+        return Fact.of(Condition.of(indexOn(table, index), " AND i.indisvalid)"),
                 "index " + index + " on " + table + " exists and is valid (pg_index)");
     }
 
     static Fact indexInvalid(QualifiedName table, String index) {
-        return Fact.of(indexOn(table, index) + " AND NOT i.indisvalid)",
+        return Fact.of(Condition.of(indexOn(table, index), " AND NOT i.indisvalid)"),
                 "index " + index + " on " + table + " exists but is invalid (pg_index)");
     }
 
-    private static String indexOn(QualifiedName table, String index) {
-        return "EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
-                + " WHERE i.indrelid = " + regclass(table) + " AND c.relname = " + Literal.quote(index);
+    private static Condition indexOn(QualifiedName table, String index) {
+        return Condition.of("EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
+                + " WHERE i.indrelid = ", regclassOf(table), " AND c.relname = ", Condition.value(index));
     }
 
     static Fact typePresent(QualifiedName type) {
-        return Fact.of("pg_catalog.to_regtype(" + Literal.quote(type.sql()) + ") IS NOT NULL",
+        return Fact.of(Condition.of(lookUp("to_regtype", type.sql()), " IS NOT NULL"),
                 "type " + type + " exists (to_regtype)");
     }
 
     static Fact typeAbsent(QualifiedName type) {
-        return Fact.of("pg_catalog.to_regtype(" + Literal.quote(type.sql()) + ") IS NULL",
+        return Fact.of(Condition.of(lookUp("to_regtype", type.sql()), " IS NULL"),
                 "type " + type + " is absent (to_regtype)");
     }
 
     static Fact schemaPresent(String schema) {
-        return Fact.of(regnamespace(schema) + " IS NOT NULL", "schema " + schema + " exists (to_regnamespace)");
+        return Fact.of(Condition.of(regnamespace(schema), " IS NOT NULL"),
+                "schema " + schema + " exists (to_regnamespace)");
     }
 
     static Fact schemaAbsent(String schema) {
-        return Fact.of(regnamespace(schema) + " IS NULL", "schema " + schema + " is absent (to_regnamespace)");
+        return Fact.of(Condition.of(regnamespace(schema), " IS NULL"), "schema " + schema + " is absent (to_regnamespace)");
     }
 
-    private static String regnamespace(String schema) {
-        return "pg_catalog.to_regnamespace(" + Literal.quote(Identifier.quote(schema, "schema name")) + ")";
+    private static Condition regnamespace(String schema) {
+        return lookUp("to_regnamespace", Identifier.quote(schema, "schema name"));
     }
 
     /** A function, procedure or aggregate of that name, whatever its arguments. */
@@ -104,13 +115,13 @@ final class CatalogCheck {
     }
 
     static Fact routineAbsent(QualifiedName routine) {
-        return Fact.of("NOT " + routine(routine), "function " + routine + " is absent (pg_proc)");
+        return Fact.of(Condition.of("NOT ", routine(routine)), "function " + routine + " is absent (pg_proc)");
     }
 
-    private static String routine(QualifiedName routine) {
-        return "EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.proname = " + Literal.quote(routine.name())
-                + " AND " + (routine.schema() == null ? "pg_catalog.pg_function_is_visible(p.oid)"
-                        : "p.pronamespace = " + regnamespace(routine.schema())) + ")";
+    private static Condition routine(QualifiedName routine) {
+        return Condition.of("EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.proname = ", Condition.value(routine.name()),
+                " AND ", routine.schema() == null ? "pg_catalog.pg_function_is_visible(p.oid)"
+                        : Condition.of("p.pronamespace = ", regnamespace(routine.schema())), ")");
     }
 
     static Fact columnPresent(QualifiedName table, String column) {
@@ -118,21 +129,21 @@ final class CatalogCheck {
     }
 
     static Fact columnAbsent(QualifiedName table, String column) {
-        return Fact.of(regclass(table) + " IS NOT NULL AND NOT " + column(table, column),
+        return Fact.of(Condition.of(regclassOf(table), " IS NOT NULL AND NOT ", column(table, column)),
                 "column " + column + " of " + table + " is absent (pg_attribute)");
     }
 
     /** The column is an identity column, generated {@code a}lways or by {@code d}efault. */
     static Fact identityColumn(QualifiedName table, String column, String kind) {
-        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = " + regclass(table)
-                + " AND a.attname = " + Literal.quote(column) + " AND a.attidentity = " + Literal.quote(kind) + ")",
+        return Fact.of(Condition.of("EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = ", regclassOf(table),
+                " AND a.attname = ", Condition.value(column), " AND a.attidentity = " + Literal.quote(kind) + ")"),
                 "column " + column + " of " + table + " is an identity column generated "
                         + (kind.equals("a") ? "always" : "by default") + " (pg_attribute)");
     }
 
-    private static String column(QualifiedName table, String column) {
-        return "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = " + regclass(table)
-                + " AND a.attname = " + Literal.quote(column) + " AND a.attnum > 0 AND NOT a.attisdropped)";
+    private static Condition column(QualifiedName table, String column) {
+        return Condition.of("EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = ", regclassOf(table),
+                " AND a.attname = ", Condition.value(column), " AND a.attnum > 0 AND NOT a.attisdropped)");
     }
 
     /** A constraint, trigger, policy or rule of that name on the table. */
@@ -142,13 +153,13 @@ final class CatalogCheck {
     }
 
     static Fact memberAbsent(Member member, QualifiedName table, String name) {
-        return Fact.of(regclass(table) + " IS NOT NULL AND NOT " + member(member, table, name),
+        return Fact.of(Condition.of(regclassOf(table), " IS NOT NULL AND NOT ", member(member, table, name)),
                 member.word + " " + name + " on " + table + " is absent (" + member.catalog + ")");
     }
 
-    private static String member(Member member, QualifiedName table, String name) {
-        return "EXISTS (SELECT 1 FROM pg_catalog." + member.catalog + " WHERE " + member.relation + " = "
-                + regclass(table) + " AND " + member.name + " = " + Literal.quote(name) + ")";
+    private static Condition member(Member member, QualifiedName table, String name) {
+        return Condition.of("EXISTS (SELECT 1 FROM pg_catalog." + member.catalog + " WHERE " + member.relation + " = ",
+                regclassOf(table), " AND " + member.name + " = ", Condition.value(name), ")");
     }
 
     /** Objects that belong to a table and are named within it. */
@@ -173,40 +184,47 @@ final class CatalogCheck {
 
     /** An extended statistics object of that name. */
     static Fact statisticsPresent(QualifiedName statistics) {
-        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_statistic_ext s WHERE s.stxname = "
-                + Literal.quote(statistics.name()) + " AND " + (statistics.schema() == null
+        return Fact.of(Condition.of("EXISTS (SELECT 1 FROM pg_catalog.pg_statistic_ext s WHERE s.stxname = ",
+                Condition.value(statistics.name()), " AND ", statistics.schema() == null
                         ? "pg_catalog.pg_statistics_obj_is_visible(s.oid)"
-                        : "s.stxnamespace = " + regnamespace(statistics.schema())) + ")",
+                        : Condition.of("s.stxnamespace = ", regnamespace(statistics.schema())), ")"),
                 "statistics " + statistics + " exists (pg_statistic_ext)");
     }
 
     /** An object named database- or cluster-wide: extension, role, publication. */
     static Fact globalPresent(String what, String catalog, String column, String name) {
-        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog." + catalog + " WHERE " + column + " = " + Literal.quote(name)
-                + ")", what + " " + name + " exists (" + catalog + ")");
+        return Fact.of(Condition.of("EXISTS (SELECT 1 FROM pg_catalog." + catalog + " WHERE " + column + " = ",
+                Condition.value(name), ")"), what + " " + name + " exists (" + catalog + ")");
     }
 
     static Fact enumLabelPresent(QualifiedName type, String label) {
-        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_enum e WHERE e.enumtypid = pg_catalog.to_regtype("
-                + Literal.quote(type.sql()) + ") AND e.enumlabel = " + Literal.quote(label) + ")",
+        return Fact.of(Condition.of("EXISTS (SELECT 1 FROM pg_catalog.pg_enum e WHERE e.enumtypid = ",
+                lookUp("to_regtype", type.sql()), " AND e.enumlabel = ", Condition.value(label), ")"),
                 "label '" + label + "' of enum type " + type + " exists (pg_enum)");
     }
 
     /** The table has a primary key on exactly these columns, in this order. */
     static Fact primaryKeyExists(QualifiedName table, List<String> columns) {
-        String list = columns.stream().map(Literal::quote).collect(Collectors.joining(", "));
-        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c"
-                + " WHERE c.conrelid = " + regclass(table) + " AND c.contype = 'p'"
+        List<Object> parts = new ArrayList<>();
+        parts.add("EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = ");
+        parts.add(regclassOf(table));
+        parts.add(" AND c.contype = 'p'"
                 + " AND ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY k(attnum, ord)"
                 + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum"
-                + " ORDER BY k.ord) = ARRAY[" + list + "]::text[])",
+                + " ORDER BY k.ord) = ARRAY[");
+        for (int i = 0; i < columns.size(); i++) {
+            parts.add(i == 0 ? "" : ", ");
+            parts.add(Condition.value(columns.get(i)));
+        }
+        parts.add("]::text[])");
+        return Fact.of(Condition.of(parts.toArray()),
                 "primary key of " + table + " on (" + String.join(", ", columns) + ") exists (pg_constraint)");
     }
 
     /** The child is a partition of that parent. */
     static Fact partitionAttached(QualifiedName parent, QualifiedName child) {
-        return Fact.of("EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = " + regclass(child)
-                + " AND i.inhparent = " + regclass(parent) + ")",
+        return Fact.of(Condition.of("EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = ", regclassOf(child),
+                " AND i.inhparent = ", regclassOf(parent), ")"),
                 child + " is attached as a partition of " + parent + " (pg_inherits)");
     }
 }

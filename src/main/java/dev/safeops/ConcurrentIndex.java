@@ -122,9 +122,10 @@ final class ConcurrentIndex {
      */
     static Fact leftBehind(QualifiedName table, String index) {
         Fact invalid = CatalogCheck.indexInvalid(table, index);
-        return Fact.of("(" + invalid.sql() + ") AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p"
-                + " JOIN pg_catalog.pg_class c ON c.oid = p.index_relid WHERE p.relid = " + CatalogCheck.regclass(table)
-                + " AND c.relname = " + Literal.quote(index) + " AND p.pid <> pg_catalog.pg_backend_pid())",
+        return Fact.of(Condition.of("(", invalid.condition(), ") AND NOT EXISTS (SELECT 1 FROM"
+                + " pg_catalog.pg_stat_progress_create_index p JOIN pg_catalog.pg_class c ON c.oid = p.index_relid"
+                + " WHERE p.relid = ", CatalogCheck.regclassOf(table), " AND c.relname = ", Condition.value(index),
+                " AND p.pid <> pg_catalog.pg_backend_pid())"),
                 invalid.claim() + ", and no other session is building it (pg_stat_progress_create_index)");
     }
 

@@ -2,13 +2,13 @@ package dev.safeops;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.StringJoiner;
 
 /**
  * Which statements of a script are expected to fail and be skipped, asked of the catalog once,
@@ -33,50 +33,79 @@ final class Forecast {
      * absent or its action a no-op), a statement on an object that exists fails as a duplicate.
      */
     private static final List<String> EXPECTED_STATES = List.of("42P07", "42P01");
-    /** Questions per query, and characters per query, so that no query grows without bound. */
-    private static final int QUESTIONS_PER_QUERY = 200;
-    /** A catalog function looking an object up by name, and the literal naming it. */
-    private static final Pattern LOOKED_UP = Pattern.compile("to_reg(?:class|type|namespace)\\((E?'(?:[^']|'')*')\\)");
+    /** Facts per query, so that no query grows without bound (with {@link Guard#WINDOW_BYTES} for its text). */
+    private static final int FACTS_PER_QUERY = 1000;
+    /** The catalog functions that look an object up by the name that follows them. */
+    private static final List<String> LOOK_UPS = List.of("to_regclass(", "to_regtype(", "to_regnamespace(");
 
     /** A skip a step could turn out to be: the verdict of an error of that SQLSTATE, awaiting its facts. */
     private record Candidate(Verdict verdict, String sqlState) {
     }
 
+    /** One query of the forecast, answering one {@code t} or {@code f} for each of these facts, in order. */
+    private record Query(String sql, List<Integer> facts) {
+    }
+
     private final List<List<Candidate>> candidates;
     /** Whether each step creates or drops what it names, so that a later step on it cannot be forecast. */
     private final List<Boolean> createsOrDrops;
-    /** Every fact any candidate rests on, once each (statements on one table share most of theirs). */
-    private final Map<String, Integer> facts = new LinkedHashMap<>();
-    /** The facts of each query, in order. */
-    private final List<List<String>> queries = new ArrayList<>();
+    /** Every fact any candidate rests on, once each (statements on one table share most of theirs), numbered. */
+    private final Map<Condition, Integer> facts = new LinkedHashMap<>();
+    private final List<Query> queries = new ArrayList<>();
 
     private Forecast(List<List<Candidate>> candidates, List<Boolean> createsOrDrops) {
         this.candidates = candidates;
         this.createsOrDrops = createsOrDrops;
-        List<String> questions = new ArrayList<>();
-        int length = 0;
+        // Facts of one shape (one text, other names) are asked together, as rows of one query.
+        Map<List<String>, List<Condition>> shapes = new LinkedHashMap<>();
         for (List<Candidate> step : candidates) {
             for (Candidate candidate : step) {
                 for (Fact fact : candidate.verdict().confirmation().facts()) {
-                    if (facts.containsKey(fact.sql())) {
-                        continue;
+                    if (facts.putIfAbsent(fact.condition(), facts.size()) == null) {
+                        shapes.computeIfAbsent(fact.condition().text(), text -> new ArrayList<>()).add(fact.condition());
                     }
-                    facts.put(fact.sql(), facts.size());
-                    String question = CatalogCheck.answers(List.of(fact));
-                    if (!questions.isEmpty() && (questions.size() >= QUESTIONS_PER_QUERY
-                            || length + question.length() > Guard.WINDOW_BYTES)) {
-                        queries.add(questions);
-                        questions = new ArrayList<>();
-                        length = 0;
-                    }
-                    questions.add(question);
-                    length += question.length();
                 }
             }
         }
-        if (!questions.isEmpty()) {
-            queries.add(questions);
+        for (List<Condition> shape : shapes.values()) {
+            int from = 0;
+            long length = 0;
+            for (int i = 0; i < shape.size(); i++) {
+                length += shape.get(i).values().stream().mapToLong(value -> value.length() + 8).sum();
+                if (i + 1 == shape.size() || i + 1 - from >= FACTS_PER_QUERY || length > Guard.WINDOW_BYTES) {
+                    List<Condition> asked = shape.subList(from, i + 1);
+                    queries.add(new Query(query(asked), asked.stream().map(facts::get).toList()));
+                    from = i + 1;
+                    length = 0;
+                }
+            }
         }
+    }
+
+    /**
+     * One query answering conditions of one text: their values travel as arrays, unnested into rows,
+     * and the condition is planned once over the row's columns (where a subquery per condition would
+     * each be planned on its own, about a millisecond each for a few hundred).
+     */
+    private static String query(List<Condition> conditions) {
+        int width = conditions.get(0).values().size();
+        if (width == 0) {
+            return CatalogCheck.query(List.of(Fact.of(conditions.get(0), "")));
+        }
+        List<String> columns = new ArrayList<>(width);
+        List<String> arrays = new ArrayList<>(width);
+        for (int v = 0; v < width; v++) {
+            columns.add("safe_ops_q.v" + v);
+            StringJoiner values = new StringJoiner(", ", "pg_catalog.unnest(ARRAY[", "]::text[])");
+            for (Condition condition : conditions) {
+                values.add(Literal.quote(condition.values().get(v)));
+            }
+            arrays.add(values.toString());
+        }
+        return "SELECT pg_catalog.string_agg(CASE WHEN (" + conditions.get(0).over(columns) + ") THEN 't' ELSE 'f' END,"
+                + " '' ORDER BY safe_ops_q.n) FROM ROWS FROM (" + String.join(", ", arrays) + ") WITH ORDINALITY safe_ops_q("
+                + String.join(", ", columns.stream().map(column -> column.substring("safe_ops_q.".length())).toList())
+                + ", n)";
     }
 
     /** The skips each step could turn out to be, as the judge would have them confirmed. */
@@ -106,18 +135,14 @@ final class Forecast {
     }
 
     /**
-     * The statements that ask: a savepoint, queries of at most {@link Guard#WINDOW_BYTES} characters
-     * each answering one {@code t} or {@code f} per fact, and
-     * the rollback to the savepoint, so that a query that fails (on a name the catalog functions
-     * reject) cannot abort the transaction: it only leaves its steps expected to apply.
+     * The statements that ask: a savepoint, the queries, each answering a text of {@code t} and
+     * {@code f}, and the rollback to the savepoint, so that a query that fails (on a name the catalog
+     * functions reject) cannot abort the transaction: it only leaves its steps expected to apply.
      */
     List<String> statements() {
         List<String> statements = new ArrayList<>(queries.size() + 3);
         statements.add(SAVEPOINT);
-        for (List<String> questions : queries) {
-            statements.add("SELECT pg_catalog.array_to_string(ARRAY[" + String.join(", ", questions)
-                    + "]::text[], '')");
-        }
+        queries.forEach(query -> statements.add(query.sql()));
         statements.add(ROLLBACK);
         statements.add(RELEASE);
         return statements;
@@ -128,15 +153,19 @@ final class Forecast {
      * when it is expected to apply; {@code answers} answers {@link #statements()}.
      */
     List<Verdict> expected(Judge judge, Answers answers) {
-        StringBuilder known = new StringBuilder(facts.size());
-        for (int query = 0; query < queries.size(); query++) {
-            int asked = queries.get(query).size();
-            int statement = query + 1;
+        // '?' for a fact whose query failed: unknown, so no candidate resting on it holds.
+        char[] known = new char[facts.size()];
+        Arrays.fill(known, '?');
+        for (int q = 0; q < queries.size(); q++) {
+            List<Integer> asked = queries.get(q).facts();
+            int statement = q + 1;
             String reply = statement < answers.size() && !answers.get(statement).failed()
                     ? answers.get(statement).firstValue() : null;
-            boolean answered = reply != null && reply.length() == asked;
-            // '?' for a fact whose query failed: unknown, so no candidate resting on it holds.
-            known.append(answered ? reply : "?".repeat(asked));
+            if (reply != null && reply.length() == asked.size()) {
+                for (int i = 0; i < asked.size(); i++) {
+                    known[asked.get(i)] = reply.charAt(i);
+                }
+            }
         }
         List<Verdict> expected = new ArrayList<>(candidates.size());
         // Objects that an earlier statement expected to apply creates or drops: what the catalog says of
@@ -148,7 +177,7 @@ final class Forecast {
             for (Candidate candidate : step) {
                 StringBuilder replies = new StringBuilder();
                 for (Fact fact : candidate.verdict().confirmation().facts()) {
-                    replies.append(known.charAt(facts.get(fact.sql())));
+                    replies.append(known[facts.get(fact.condition())]);
                 }
                 if (replies.indexOf("?") < 0 && judge.confirmed(candidate.verdict(), candidate.sqlState(),
                         replies.toString()).kind() == Verdict.Kind.TOLERATE) {
@@ -167,13 +196,16 @@ final class Forecast {
         return expected;
     }
 
-    /** The relations, types and schemas the facts look up by name, as the literals that name them. */
+    /** The relations, types and schemas the facts look up by name, as the names they look up. */
     private static Set<String> objects(List<Fact> facts) {
         Set<String> objects = new HashSet<>();
         for (Fact fact : facts) {
-            Matcher name = LOOKED_UP.matcher(fact.sql());
-            while (name.find()) {
-                objects.add(name.group(1));
+            Condition condition = fact.condition();
+            for (int i = 0; i < condition.values().size(); i++) {
+                String before = condition.text().get(i);
+                if (LOOK_UPS.stream().anyMatch(before::endsWith)) {
+                    objects.add(condition.values().get(i));
+                }
             }
         }
         return objects;

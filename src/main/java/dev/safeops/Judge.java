@@ -37,7 +37,7 @@ final class Judge {
             return Verdict.fail(generic + confirmation.unknown());
         }
         boolean hopeless = confirmation.alternatives().stream()
-                .allMatch(facts -> facts.stream().anyMatch(f -> f.sql().equals("false")));
+                .allMatch(facts -> facts.stream().anyMatch(Fact::neverHolds));
         if (hopeless && confirmation.invalidIndex() == null) {
             return Verdict.fail(generic + unconfirmed(confirmation));
         }
@@ -96,7 +96,7 @@ final class Judge {
         List<Fact> last = alternatives.get(alternatives.size() - 1);
         for (int i = 0; i < last.size(); i++) {
             Fact fact = last.get(i);
-            boolean never = fact.sql().equals("false");
+            boolean never = fact.neverHolds();
             if (never || (answers != null && !answer(answers, offset + i))) {
                 String why = never ? fact.claim() : "the catalog does not confirm that " + fact.claim();
                 if (fact.action() != null && last.size() > 1) {

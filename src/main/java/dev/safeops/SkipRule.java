@@ -452,7 +452,8 @@ final class SkipRule {
                     : CatalogCheck.columnAbsent(table, from.get());
             Fact there = constraint ? CatalogCheck.memberPresent(Member.CONSTRAINT, table, to.get())
                     : CatalogCheck.columnPresent(table, to.get());
-            return Fact.of("(" + gone.sql() + ") AND (" + there.sql() + ")", gone.claim() + " and " + there.claim());
+            return Fact.of(Condition.of("(", gone.condition(), ") AND (", there.condition(), ")"),
+                    gone.claim() + " and " + there.claim());
         }
         return unconfirmable();
     }
@@ -500,7 +501,7 @@ final class SkipRule {
         if (optional.isEmpty()) {
             return Fact.never(relation + " matches none of the optional tables " + policy.optionalTables());
         }
-        return Fact.of(absent.sql() + " AND " + optional.get(),
+        return Fact.of(Condition.of(absent.condition(), " AND " + optional.get()),
                 absent.claim() + " (optional: " + relation + " matches " + policy.optionalTables() + ")");
     }
 
@@ -526,7 +527,7 @@ final class SkipRule {
      */
     private Confirmation withAbsentOptionalReference(Confirmation own) {
         List<QualifiedName> referenced = shape.referencedRelations();
-        List<String> optionalAbsent = new ArrayList<>();
+        List<Object> optionalAbsent = new ArrayList<>();
         List<Fact> others = new ArrayList<>();
         // The table the statement acts on must be there too: PostgreSQL reports it first, so a misspelled
         // one would otherwise pass for the absent optional table the statement also reads.
@@ -535,7 +536,9 @@ final class SkipRule {
         for (QualifiedName relation : referenced) {
             Optional<String> optional = policy.optionalCondition(relation);
             if (optional.isPresent()) {
-                optionalAbsent.add("(" + CatalogCheck.relationAbsent(relation).sql() + " AND " + optional.get() + ")");
+                optionalAbsent.add(optionalAbsent.isEmpty() ? "(" : " OR (");
+                optionalAbsent.add(CatalogCheck.relationAbsent(relation).condition());
+                optionalAbsent.add(" AND " + optional.get() + ")");
             } else {
                 others.add(CatalogCheck.relationPresent(relation, "referenced table", "'r', 'p', 'v', 'm', 'f'"));
             }
@@ -544,7 +547,7 @@ final class SkipRule {
             return own;
         }
         List<Fact> reference = new ArrayList<>();
-        reference.add(Fact.of(String.join(" OR ", optionalAbsent), "a referenced optional table is absent (to_regclass)"));
+        reference.add(Fact.of(Condition.of(optionalAbsent.toArray()), "a referenced optional table is absent (to_regclass)"));
         reference.addAll(others);
         List<List<Fact>> alternatives = new ArrayList<>(own.alternatives());
         alternatives.add(reference);
