@@ -941,9 +941,23 @@ final class Guard {
     private Answers sendEach(Step step, List<String> statements) throws SafeOpsException {
         try {
             return preflight.sendEach(statements);
+        } catch (Preflight.LookUpFailure e) {
+            throw riskLookUpFailed(step, e);
         } catch (SQLException e) {
             throw failure(Kind.GUARD_FAILED, step, e, "the server could not be reached");
         }
+    }
+
+    /** The risk look-up sent ahead of {@code step} failed: nothing sent with it took effect, {@code step} is not to blame. */
+    private SafeOpsException riskLookUpFailed(Step step, Preflight.LookUpFailure e) {
+        String sqlState = e.getSQLState();
+        After after = after();
+        Kind kind = after == After.CLOSED || ErrorClass.isConnectionLoss(sqlState) ? Kind.CONNECTION_LOST
+                : Kind.GUARD_FAILED;
+        String reason = "safe-ops' look-up of the sizes of the tables the script locks, sent ahead of "
+                + step.operation().description() + ", failed with SQLSTATE " + sqlState + " " + SqlStates.name(sqlState)
+                + ": " + Judge.serverMessage(e) + "; the statements sent with it did not take effect";
+        return new SafeOpsException(kind, reason, sqlState, null, null, step.location(), after, e);
     }
 
     /**
@@ -1047,6 +1061,8 @@ final class Guard {
     private Exchange send(Step step, List<String> statements) throws SafeOpsException {
         try {
             return preflight.send(statements);
+        } catch (Preflight.LookUpFailure e) {
+            throw riskLookUpFailed(step, e);
         } catch (SQLException e) {
             throw failure(Kind.GUARD_FAILED, step, e, "the server could not be reached");
         }

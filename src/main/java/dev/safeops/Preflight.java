@@ -201,8 +201,20 @@ final class Preflight {
     }
 
     private static SQLException sizesLookUpFailed(SQLException error) {
-        return new SQLException("safe-ops' look-up of the tables' sizes failed: "
-                + (error == null ? "no answer" : error.getMessage()), error == null ? null : error.getSQLState(), error);
+        return new LookUpFailure(error == null ? "no answer" : error.getMessage(),
+                error == null ? null : error.getSQLState(), error);
+    }
+
+    /**
+     * The risk look-up that travelled ahead of a round trip failed: the statements sent with it did
+     * not run (the failure aborted the transaction before them), and none of them is to blame.
+     */
+    static final class LookUpFailure extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        private LookUpFailure(String message, String sqlState, SQLException cause) {
+            super(message, sqlState, cause);
+        }
     }
 
     /** Judges the armed risks with the look-up's answer, and warns about those that are risky here. */

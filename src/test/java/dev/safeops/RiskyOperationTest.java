@@ -96,6 +96,30 @@ class RiskyOperationTest {
     }
 
     @Test
+    void aFailedSizeLookUpIsReportedAsSafeOpsOwnAndBlamesNoStatement() throws SQLException {
+        Schema.reset(db, "CREATE SCHEMA hidden; CREATE TABLE hidden.t (id int); DO $$ BEGIN IF NOT EXISTS "
+                + "(SELECT 1 FROM pg_roles WHERE rolname = 'safeops_outsider') THEN CREATE ROLE safeops_outsider; END IF; "
+                + "END $$; REVOKE ALL ON SCHEMA hidden FROM PUBLIC");
+        try (Connection connection = db.connectInTransaction(); Statement statement = connection.createStatement()) {
+            // The look-up runs first, as a role that may not see the schema: to_regclass refuses (42501).
+            statement.execute("SET LOCAL ROLE safeops_outsider");
+            SafeOps ops = SafeOps.on(connection, Policy.defaults(), ANY_ROW_IS_LARGE);
+
+            SafeOpsException failed = catchThrowableOfType(() -> ops.run(Script.parse("change.sql",
+                    "CREATE TABLE audit (id int);\nCREATE INDEX t_id ON hidden.t (id);")), SafeOpsException.class);
+
+            assertThat(failed.kind()).isEqualTo(SafeOpsException.Kind.GUARD_FAILED);
+            assertThat(failed.getSQLState()).isEqualTo("42501");
+            assertThat(failed.reason()).startsWith("safe-ops' look-up of the sizes of the tables the script locks")
+                    .contains("permission denied for schema hidden").doesNotContain("could not be reached");
+            assertThat(failed.statement()).isNull();
+            assertThat(failed.transactionUsable()).isFalse();
+            assertThat(ops.report().outcomes()).isEmpty();
+            connection.rollback();
+        }
+    }
+
+    @Test
     void refusesARiskyOperationBeforeAnythingIsSentWhenFailingOnRisk() throws SQLException {
         Schema.reset(db, ORDERS);
         try (Connection connection = db.connectInTransaction()) {
