@@ -1,6 +1,5 @@
 package dev.safeops;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -118,7 +117,7 @@ final class Forecast {
             List<Candidate> possible = new ArrayList<>(EXPECTED_STATES.size());
             if (step.operation().wanted() == null) {
                 for (String sqlState : EXPECTED_STATES) {
-                    Verdict verdict = judge.judge(step.operation(), new SQLException("expected", sqlState));
+                    Verdict verdict = judge.judge(step.operation(), sqlState, "expected");
                     if (verdict.kind() == Verdict.Kind.CONFIRM) {
                         possible.add(new Candidate(verdict, sqlState));
                     }

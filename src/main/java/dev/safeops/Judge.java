@@ -18,13 +18,17 @@ final class Judge {
     }
 
     Verdict judge(Operation operation, SQLException error) {
-        String sqlState = error.getSQLState();
+        return judge(operation, error.getSQLState(), serverMessage(error));
+    }
+
+    /** The same, for an error known by its SQLSTATE and the server's message (a forecast's, before any is raised). */
+    Verdict judge(Operation operation, String sqlState, String message) {
         ErrorClass errorClass = ErrorClass.of(sqlState);
         if (errorClass == ErrorClass.FATAL) {
             return Verdict.fail(sqlState + " " + SqlStates.name(sqlState) + " is never tolerated");
         }
         Tolerance tolerance = errorClass.tolerance();
-        String reason = tolerance.description() + " (" + sqlState + "): " + serverMessage(error);
+        String reason = tolerance.description() + " (" + sqlState + "): " + message;
         if (!operation.tolerates().contains(tolerance)) {
             return Verdict.fail("this operation does not tolerate \"" + tolerance.description() + "\"");
         }

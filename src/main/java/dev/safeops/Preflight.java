@@ -69,7 +69,7 @@ final class Preflight {
      */
     void check(List<Guard.Step> steps, boolean autoCommit) throws SafeOpsException {
         armed = List.of();
-        recorder.forgetWarnings();
+        recorder.forgetPending();
         List<Finding<Destruction>> destructions = new ArrayList<>();
         List<Finding<RiskyOperation>> risks = new ArrayList<>();
         List<StatementShape> earlier = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.safeops;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,17 +24,25 @@ final class Recorder {
     private long skipped;
     private long totalSavepoints;
     private Consumer<Outcome> listener = outcome -> { };
-    /** Risks judged before the statements ran, until their outcomes take them. */
-    private final Map<Guard.Step, List<String>> warnings = new HashMap<>();
-    /** Lock retries of the steps that have no outcome yet, by step instance. */
-    private final Map<Guard.Step, Integer> lockRetries = new IdentityHashMap<>();
+    /**
+     * What steps without an outcome yet have gathered, by step instance (one {@code execute} in a
+     * loop makes equal steps, one after the other): their outcomes take it.
+     */
+    private final Map<Guard.Step, Pending> pending = new IdentityHashMap<>();
+
+    /** Risks judged before a step ran, and retries after its lock waits timed out. */
+    private static final class Pending {
+        private final List<String> warnings = new ArrayList<>();
+        private int lockRetries;
+    }
 
     void listener(Consumer<Outcome> listener) {
         this.listener = listener;
     }
 
     void applied(Guard.Step step) {
-        Outcome outcome = Outcome.applied(step, null, warningsOf(step), lockRetries(step));
+        Pending gathered = taken(step);
+        Outcome outcome = Outcome.applied(step, null, gathered.warnings, gathered.lockRetries);
         applied++;
         outcomes.add(outcome);
         LOG.debug("{}", outcome);
@@ -44,7 +51,8 @@ final class Recorder {
 
     /** Applied, with a reason worth reporting (such as a repair made before it could be). */
     void applied(Guard.Step step, String reason) {
-        Outcome outcome = Outcome.applied(step, reason, warningsOf(step), lockRetries(step));
+        Pending gathered = taken(step);
+        Outcome outcome = Outcome.applied(step, reason, gathered.warnings, gathered.lockRetries);
         applied++;
         outcomes.add(outcome);
         LOG.info("safe-ops {} {}: {}", outcome.location(), outcome.operation(), reason);
@@ -52,7 +60,8 @@ final class Recorder {
     }
 
     void skipped(Guard.Step step, String sqlState, String reason) {
-        Outcome outcome = Outcome.skipped(step, sqlState, reason, warningsOf(step), lockRetries(step));
+        Pending gathered = taken(step);
+        Outcome outcome = Outcome.skipped(step, sqlState, reason, gathered.warnings, gathered.lockRetries);
         skipped++;
         outcomes.add(outcome);
         LOG.warn("safe-ops skipped {} {} [SQLSTATE {}]: {} — statement: {}", outcome.location(), outcome.operation(),
@@ -62,28 +71,34 @@ final class Recorder {
 
     /** Keeps the statement's risks for its outcome. */
     void warn(Guard.Step step, List<String> risks) {
-        warnings.computeIfAbsent(step, s -> new ArrayList<>()).addAll(risks);
+        pending.computeIfAbsent(step, s -> new Pending()).warnings.addAll(risks);
     }
 
-    /** Forgets the risks of statements that never got an outcome (their script failed before them). */
-    void forgetWarnings() {
-        warnings.clear();
+    /** Forgets what steps that never got an outcome gathered (their script failed before them). */
+    void forgetPending() {
+        pending.clear();
     }
 
-    private List<String> warningsOf(Guard.Step step) {
-        List<String> risks = warnings.remove(step);
-        return risks == null ? List.of() : risks;
+    /** What the step gathered, forgotten here: its outcome takes it. */
+    private Pending taken(Guard.Step step) {
+        Pending gathered = pending.remove(step);
+        return gathered == null ? new Pending() : gathered;
     }
 
     /** Counts one more retry of {@code step} after its lock wait timed out; its outcome will carry the count. */
     void lockRetried(Guard.Step step) {
-        lockRetries.merge(step, 1, Integer::sum);
+        pending.computeIfAbsent(step, s -> new Pending()).lockRetries++;
     }
 
     /** How many times {@code step} has been retried, forgotten once read: an outcome or a failure takes it. */
     int lockRetries(Guard.Step step) {
-        Integer count = lockRetries.remove(step);
-        return count == null ? 0 : count;
+        Pending gathered = pending.get(step);
+        if (gathered == null) {
+            return 0;
+        }
+        int retries = gathered.lockRetries;
+        gathered.lockRetries = 0;
+        return retries;
     }
 
     void savepointsSent(int count) {
