@@ -939,8 +939,18 @@ final class Guard {
     }
 
     private Answers sendEach(Step step, List<String> statements) throws SafeOpsException {
+        return exchange(step, () -> preflight.sendEach(statements));
+    }
+
+    /** A round trip through {@link Preflight}, which may carry its armed risk look-up ahead. */
+    private interface RoundTrip<T> {
+        T send() throws SQLException;
+    }
+
+    /** Makes the round trip, blaming {@code step} when the driver fails it, and no step when the look-up does. */
+    private <T> T exchange(Step step, RoundTrip<T> roundTrip) throws SafeOpsException {
         try {
-            return preflight.sendEach(statements);
+            return roundTrip.send();
         } catch (Preflight.LookUpFailure e) {
             throw riskLookUpFailed(step, e);
         } catch (SQLException e) {
@@ -1059,13 +1069,7 @@ final class Guard {
     }
 
     private Exchange send(Step step, List<String> statements) throws SafeOpsException {
-        try {
-            return preflight.send(statements);
-        } catch (Preflight.LookUpFailure e) {
-            throw riskLookUpFailed(step, e);
-        } catch (SQLException e) {
-            throw failure(Kind.GUARD_FAILED, step, e, "the server could not be reached");
-        }
+        return exchange(step, () -> preflight.send(statements));
     }
 
     /**
