@@ -639,6 +639,9 @@ final class Guard {
         }
 
         void run() throws SafeOpsException {
+            if (spansWindows()) {
+                forecastAll();
+            }
             while (!queue.isEmpty()) {
                 Step head = queue.peekFirst().step();
                 if (needsItsOwnCheck(head)) {
@@ -650,6 +653,45 @@ final class Guard {
                 }
             }
             release(lastStep);
+        }
+
+        /**
+         * Whether the script needs more than one window. Such a script is forecast first: unforeseen,
+         * a failure early in a first window of hundreds of statements would cost the replay of what
+         * ran before it, after running everything behind it for nothing, and the forecast's round trip
+         * is one of several the script takes anyway. A script that fits in one window is forecast at
+         * its first failure, so that one that skips nothing keeps its single round trip.
+         */
+        private boolean spansWindows() {
+            int queries = 3;
+            long bytes = 0;
+            for (Planned planned : queue) {
+                queries++;
+                bytes += utf8Length(planned.step().sql());
+                if (queries > DRIVER_QUERIES_PER_ROUND_TRIP || bytes > WINDOW_BYTES) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Forecasts every step, in a round trip of its own ahead of the first window. */
+        private void forecastAll() throws SafeOpsException {
+            forecast = true;
+            List<Planned> all = new ArrayList<>(queue);
+            Forecast ahead = Forecast.of(judge, all.stream().map(Planned::step).toList());
+            if (!ahead.worthAsking()) {
+                return;
+            }
+            Answers answers = sendEach(all.get(0).step(), ahead.statements());
+            if (answers.driverError() != null) {
+                throw driverError(List.of(all.get(0)), new int[] {0}, answers);
+            }
+            List<Verdict> expected = ahead.expected(judge, answers);
+            queue.clear();
+            for (int i = 0; i < all.size(); i++) {
+                queue.add(new Planned(all.get(i).step(), expected.get(i)));
+            }
         }
 
         /** The step that was last sent, blamed if releasing its window's savepoint fails. */
