@@ -11,14 +11,17 @@ import java.util.StringJoiner;
 
 /**
  * Which statements of a script are expected to fail and be skipped, asked of the catalog once,
- * before any of them is sent: for each statement, whether the facts a skip of it would rest on
- * (its target absent, or already there) hold now.
+ * before they are sent: for each statement, whether the facts a skip of it would rest on (its target
+ * absent, or already there) hold now. Facts of one shape are asked together, as the rows of one
+ * query, so that a forecast of thousands of statements is planned a handful of times.
  *
  * <p>A forecast only decides how statements travel, never their outcome: every statement is still
  * sent, and a skip is still confirmed by the catalog at the point of the transaction where the
  * statement failed. A wrong forecast costs speed (a subtransaction, or a round trip), nothing else.
- * It does not follow what earlier statements of the script create or drop: a statement that acts
- * on what an earlier one creates is forecast as a skip and simply applies in its own savepoint.
+ * A statement on an object that an earlier statement expected to apply creates or drops is expected
+ * to apply: the catalog now says nothing of the moment it runs. What the catalog cannot see coming
+ * (a table created inside a {@code DO} block) is forecast as a skip, and simply applies in its own
+ * savepoint.
  */
 final class Forecast {
 

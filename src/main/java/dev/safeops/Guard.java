@@ -631,7 +631,7 @@ final class Guard {
         /** The savepoint of the last window, when it is still to be released (after guarded steps). */
         private String open;
 
-        /** Whether the rest of the script has been forecast (at the first failure, if any). */
+        /** Whether the rest of the script has been forecast (first, or at the first failure; see {@link #spansWindows}). */
         private boolean forecast;
 
         Windows(List<Step> steps) {
@@ -865,8 +865,8 @@ final class Guard {
             if (ask) {
                 statements.add(CatalogCheck.query(verdict.confirmation().facts()));
             }
-            // The first failure that may be a skip is the moment to forecast the rest of the script, in
-            // this same round trip: a script that skips nothing never pays for a forecast.
+            // A script not forecast first (it fits in one window) is forecast at its first failure that may
+            // be a skip, in this same round trip: one that skips nothing never pays for a forecast.
             List<Planned> rest = new ArrayList<>(window.subList(failedAt + 1, window.size()));
             rest.addAll(queue);
             Forecast ahead = null;
