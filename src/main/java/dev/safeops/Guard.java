@@ -683,15 +683,38 @@ final class Guard {
             if (!ahead.worthAsking()) {
                 return;
             }
-            Answers answers = sendEach(all.get(0).step(), ahead.statements());
+            Step first = all.get(0).step();
+            Answers answers = sendEach(first, ahead.statements());
+            int last = answers.size() - 1;
+            if (last >= 0 && answers.get(last).failed()
+                    && ErrorClass.isConnectionLoss(answers.get(last).error().getSQLState())) {
+                throw forecastFailed(first, answers.get(last).error());
+            }
             if (answers.driverError() != null) {
-                throw driverError(List.of(all.get(0)), new int[] {0}, answers);
+                throw forecastFailed(first, answers.driverError());
             }
             List<Verdict> expected = ahead.expected(judge, answers);
             queue.clear();
             for (int i = 0; i < all.size(); i++) {
                 queue.add(new Planned(all.get(i).step(), expected.get(i)));
             }
+        }
+
+        /**
+         * The forecast, asked ahead of the first window, ended in an error the driver raised or with
+         * the session: no statement of the script had been sent, so none is to blame.
+         */
+        private SafeOpsException forecastFailed(Step first, SQLException error) {
+            queue.clear();
+            String sqlState = error.getSQLState();
+            After after = after();
+            Kind kind = after == After.CLOSED || ErrorClass.isConnectionLoss(sqlState) ? Kind.CONNECTION_LOST
+                    : Kind.DRIVER_ERROR;
+            String reason = "safe-ops' forecast of which statements of the script will be skipped, asked ahead of "
+                    + "its first statement, failed with SQLSTATE " + sqlState + " " + SqlStates.name(sqlState) + ": "
+                    + Judge.serverMessage(error) + "; no statement of the script had been sent";
+            return new SafeOpsException(kind, reason, sqlState, null, null, first.location(),
+                    after == After.USABLE ? After.ABORTED : after, error);
         }
 
         /** The step that was last sent, blamed if releasing its window's savepoint fails. */

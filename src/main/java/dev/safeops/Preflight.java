@@ -357,8 +357,11 @@ final class Preflight {
         }
         int[] answerOf = questions.stream().mapToInt(question -> question.sizeOf() == null
                 ? distinct.get(question.sql()) : distinct.size() + tables.get(question.sizeOf())).toArray();
-        String asked = distinct.keySet().stream().map(sql -> "(" + sql + ")::text").collect(Collectors.joining(", "));
-        String sizes = tables.isEmpty() ? "" : " || coalesce((SELECT array_agg(" + SIZE + " ORDER BY u.i) FROM "
+        // An answer may hold the separator (a quoted name can): it stands for itself no more than a '?' would.
+        String asked = distinct.keySet().stream().map(sql -> "pg_catalog.translate((" + sql + ")::text, chr(31), '?')")
+                .collect(Collectors.joining(", "));
+        String sizes = tables.isEmpty() ? "" : " || coalesce((SELECT array_agg(pg_catalog.translate(" + SIZE
+                + ", chr(31), '?') ORDER BY u.i) FROM "
                 + "unnest(ARRAY[" + String.join(", ", tables.keySet()) + "]::pg_catalog.regclass[]) WITH ORDINALITY "
                 + "u(r, i) LEFT JOIN pg_catalog.pg_class c ON c.oid = u.r), '{}')";
         String sql = "WITH " + LOCKED + " AS MATERIALIZED (SELECT l.relation FROM pg_catalog.pg_locks l WHERE "

@@ -15,6 +15,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -102,6 +103,36 @@ class OwnStatementFailureTest {
         assertThat(Schema.columnsOf(db, "t")).containsExactly("id");
     }
 
+    @Test
+    void theServerEndingTheSessionDuringTheForecastOfALongScriptBlamesNoStatementOfIt() throws Exception {
+        StringBuilder script = new StringBuilder();
+        for (int column = 0; column < 300; column++) {
+            script.append("ALTER TABLE t ADD COLUMN c").append(column).append(" int;\n");
+        }
+        try (Connection connection = inTransaction(Kind.PIPELINED_PGJDBC)) {
+            int pid = backendPid(connection);
+            SafeOps ops = SafeOps.on(connection);
+
+            proxy.holdAfter(Forecast.SAVEPOINT, 1);
+            FutureTask<SafeOpsException> run = runInBackground(ops, Script.parse("long.sql", script.toString()));
+            proxy.awaitHeld();
+            awaitParsed(pid, Forecast.SAVEPOINT);
+            terminate(pid);
+            proxy.release();
+            SafeOpsException e = run.get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+            // The forecast goes out ahead of the first window: not one statement of the script had been sent.
+            assertThat(e.kind()).isEqualTo(SafeOpsException.Kind.CONNECTION_LOST);
+            assertThat(e.getSQLState()).isEqualTo("57P01");
+            assertThat(e.transactionUsable()).isFalse();
+            assertThat(e.statement()).isNull();
+            assertThat(e.reason()).contains("forecast").doesNotContain("not tolerated")
+                    .doesNotContain("had run");
+            assertThat(ops.report().outcomes()).isEmpty();
+        }
+        assertThat(Schema.columnsOf(db, "t")).containsExactly("id");
+    }
+
     /** Not usable, the statement its own SAVEPOINT or RELEASE guarded blamed, nothing recorded as applied. */
     private static void assertNotUsableAndBlamesTheStatement(SafeOpsException e, SafeOps ops) {
         assertThat(e.transactionUsable()).isFalse();
@@ -140,9 +171,13 @@ class OwnStatementFailureTest {
 
     /** Runs the script on another thread, since it waits for the held messages; yields its failure. */
     private static FutureTask<SafeOpsException> runInBackground(SafeOps ops) {
+        return runInBackground(ops, SCRIPT);
+    }
+
+    private static FutureTask<SafeOpsException> runInBackground(SafeOps ops, Script script) {
         FutureTask<SafeOpsException> run = new FutureTask<>(() -> {
             try {
-                ops.run(SCRIPT);
+                ops.run(script);
             } catch (SafeOpsException e) {
                 return e;
             }

@@ -59,6 +59,22 @@ class RiskyOperationTest {
     }
 
     @Test
+    void warnsAboutATableWhoseNameHoldsTheLookUpsSeparator() throws SQLException {
+        // U+001F separates the look-up's answers: a table's name may hold it too, quoted.
+        Schema.reset(db, "CREATE TABLE \"ord\u001fers\" (id int); INSERT INTO \"ord\u001fers\" VALUES (1)");
+
+        try (Connection connection = db.connectInTransaction()) {
+            Report report = SafeOps.on(connection, Policy.defaults(), ANY_ROW_IS_LARGE).run(Script.parse("change.sql",
+                    "CREATE INDEX orders_id ON \"ord\u001fers\" (id);\nCREATE TABLE audit (id int);"));
+
+            assertThat(report.applied()).isEqualTo(2);
+            assertThat(report.outcomes().get(0).warnings()).singleElement().asString()
+                    .contains("CREATE INDEX without CONCURRENTLY: \"ord");
+            connection.rollback();
+        }
+    }
+
+    @Test
     void judgesThousandsOfRiskyStatementsInOneLookUp() throws SQLException {
         Schema.reset(db, ORDERS);
         String script = "ALTER TABLE orders ALTER COLUMN customer SET NOT NULL;\n".repeat(2000);
