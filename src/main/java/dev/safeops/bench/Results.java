@@ -17,12 +17,12 @@ public final class Results {
         this.byVariant = byVariant;
     }
 
-    /** @throws IllegalArgumentException if a variant has no measurement */
-    public static Results of(List<Measurement> measurements) {
+    /** @throws IllegalArgumentException if one of the variants has no measurement */
+    public static Results of(List<Variant> variants, List<Measurement> measurements) {
         Map<Variant, List<Measurement>> byVariant = measurements.stream()
                 .collect(Collectors.groupingBy(Measurement::variant, () -> new EnumMap<>(Variant.class),
                         Collectors.toUnmodifiableList()));
-        for (Variant variant : Variant.values()) {
+        for (Variant variant : variants) {
             if (!byVariant.containsKey(variant)) {
                 throw new IllegalArgumentException("no measurement of " + variant.label());
             }

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -92,7 +94,24 @@ public enum Variant {
         Tally run(Connection connection, Workload workload) throws SQLException {
             return Tally.of(SafeOps.on(connection).run(workload.script()));
         }
+    },
+
+    /**
+     * The same script pipelined on a database with every table present: the clean run that a drifted
+     * run is measured against, measured only when tables are missing.
+     */
+    SAFE_OPS_PIPELINED_CLEAN("safe-ops pipelined clean", false) {
+        @Override
+        Tally run(Connection connection, Workload workload) throws SQLException {
+            return SAFE_OPS_PIPELINED.run(connection, workload);
+        }
     };
+
+    /** The variants worth measuring for the workload: a clean run differs from the pipelined one only when tables are missing. */
+    public static List<Variant> measuredFor(Workload workload) {
+        return Arrays.stream(values())
+                .filter(variant -> variant != SAFE_OPS_PIPELINED_CLEAN || workload.missingPercent() > 0).toList();
+    }
 
     private final String label;
     private final boolean survivesMissingTables;

@@ -38,6 +38,21 @@ class BenchCommandTest {
                 + "transaction.");
     }
 
+    @Test
+    void aBenchWithMissingTablesComparesThePipelinedRunWithACleanRunOfTheSameScript() {
+        List<String> output = bench("--tables", "5", "--missing-percent", "20", "--rounds", "1", "--latency-ms", "0");
+
+        assertThat(output).anyMatch(line -> line.startsWith("safe-ops pipelined clean ") && line.endsWith("true"));
+        assertThat(output).anyMatch(line -> line.matches("pipelined drifted/clean=\\d+\\.\\d+: .*"));
+    }
+
+    @Test
+    void aBenchWithoutMissingTablesMeasuresNoSeparateCleanRun() {
+        List<String> output = bench("--tables", "5", "--rounds", "1", "--latency-ms", "0");
+
+        assertThat(output).noneMatch(line -> line.startsWith("safe-ops pipelined clean"));
+    }
+
     private static List<String> bench(String... options) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
