@@ -103,29 +103,19 @@ class RoundTripTest {
         }
     }
 
-    @Test
-    void anErrorFreeScriptOf300StatementsCostsItsForecastAndTwoWindows() throws SQLException {
-        Workload workload = Workload.of(100, 0);
+    @ParameterizedTest(name = "{0} statements: {1} round trips")
+    @CsvSource({"300, 3, 2", "180, 1, 1"})
+    void anErrorFreeScriptIsForecastFirstOnlyWhenItSpansWindows(int statements, int roundTrips, int subtransactions)
+            throws SQLException {
+        // 300 statements: the forecast and two windows; 180 fit in one window, forecast only if one fails.
+        Workload workload = Workload.of(statements / 3, 0);
         prepare(workload);
         try (Connection connection = proxy.connectInTransaction()) {
             Report report = SafeOps.on(connection).run(workload.script());
 
-            assertThat(report.applied()).isEqualTo(300);
-            assertThat(proxy.roundTrips()).isEqualTo(3);
-            assertThat(report.subtransactions()).isEqualTo(2);
-        }
-    }
-
-    @Test
-    void anErrorFreeScriptThatFitsInOneWindowCostsOneRoundTripAndNoForecast() throws SQLException {
-        Workload workload = Workload.of(60, 0);
-        prepare(workload);
-        try (Connection connection = proxy.connectInTransaction()) {
-            Report report = SafeOps.on(connection).run(workload.script());
-
-            assertThat(report.applied()).isEqualTo(180);
-            assertThat(proxy.roundTrips()).isEqualTo(1);
-            assertThat(report.subtransactions()).isEqualTo(1);
+            assertThat(report.applied()).isEqualTo(statements);
+            assertThat(proxy.roundTrips()).isEqualTo(roundTrips);
+            assertThat(report.subtransactions()).isEqualTo(subtransactions);
         }
     }
 
