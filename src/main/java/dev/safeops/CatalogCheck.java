@@ -24,12 +24,16 @@ final class CatalogCheck {
     }
 
     /** The expression of {@link #query}: a text of {@code t} and {@code f}, one per fact. */
-    static String answers(List<Fact> facts) {
+    private static String answers(List<Fact> facts) {
         if (facts.isEmpty()) {
             return "''";
         }
-        return facts.stream().map(f -> "CASE WHEN (" + f.sql() + ") THEN 't' ELSE 'f' END")
-                .collect(Collectors.joining(" || "));
+        return facts.stream().map(f -> answer(f.sql())).collect(Collectors.joining(" || "));
+    }
+
+    /** {@code t} when the boolean SQL expression holds, else {@code f} (NULL too). */
+    static String answer(String condition) {
+        return "CASE WHEN (" + condition + ") THEN 't' ELSE 'f' END";
     }
 
     /**

@@ -90,13 +90,16 @@ final class Forecast {
      * each be planned on its own, about a millisecond each for a few hundred).
      */
     private static String query(List<Condition> conditions) {
-        int width = conditions.get(0).values().size();
+        Condition first = conditions.get(0);
+        int width = first.values().size();
         if (width == 0) {
-            return CatalogCheck.query(List.of(Fact.of(conditions.get(0), "")));
+            return "SELECT " + CatalogCheck.answer(first.sql());
         }
+        List<String> names = new ArrayList<>(width);
         List<String> columns = new ArrayList<>(width);
         List<String> arrays = new ArrayList<>(width);
         for (int v = 0; v < width; v++) {
+            names.add("v" + v);
             columns.add("safe_ops_q.v" + v);
             StringJoiner values = new StringJoiner(", ", "pg_catalog.unnest(ARRAY[", "]::text[])");
             for (Condition condition : conditions) {
@@ -104,10 +107,9 @@ final class Forecast {
             }
             arrays.add(values.toString());
         }
-        return "SELECT pg_catalog.string_agg(CASE WHEN (" + conditions.get(0).over(columns) + ") THEN 't' ELSE 'f' END,"
-                + " '' ORDER BY safe_ops_q.n) FROM ROWS FROM (" + String.join(", ", arrays) + ") WITH ORDINALITY safe_ops_q("
-                + String.join(", ", columns.stream().map(column -> column.substring("safe_ops_q.".length())).toList())
-                + ", n)";
+        return "SELECT pg_catalog.string_agg(" + CatalogCheck.answer(first.over(columns)) + ", '' ORDER BY safe_ops_q.n)"
+                + " FROM ROWS FROM (" + String.join(", ", arrays) + ") WITH ORDINALITY safe_ops_q("
+                + String.join(", ", names) + ", n)";
     }
 
     /** The skips each step could turn out to be, as the judge would have them confirmed. */

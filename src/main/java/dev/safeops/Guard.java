@@ -663,16 +663,31 @@ final class Guard {
          * its first failure, so that one that skips nothing keeps its single round trip.
          */
         private boolean spansWindows() {
-            int queries = 3;
+            int queries = FRAME_QUERIES;
             long bytes = 0;
             for (Planned planned : queue) {
                 queries++;
                 bytes += utf8Length(planned.step().sql());
-                if (queries > DRIVER_QUERIES_PER_ROUND_TRIP || bytes > WINDOW_BYTES) {
+                if (beyondOneWindow(queries, bytes)) {
                     return true;
                 }
             }
             return false;
+        }
+
+        /** Queries a window sends besides its steps: its SAVEPOINT, its RELEASE and that of the window before. */
+        private static final int FRAME_QUERIES = 3;
+
+        /** Whether that many queries and statement bytes are more than one window carries. */
+        private static boolean beyondOneWindow(int queries, long bytes) {
+            return queries > DRIVER_QUERIES_PER_ROUND_TRIP || bytes > WINDOW_BYTES;
+        }
+
+        /** The error of the last statement answered, when it is the server ending the session; else null. */
+        private static SQLException sessionEnded(Answers answers) {
+            int last = answers.size() - 1;
+            SQLException error = last >= 0 ? answers.get(last).error() : null;
+            return error != null && ErrorClass.isConnectionLoss(error.getSQLState()) ? error : null;
         }
 
         /** Forecasts every step, in a round trip of its own ahead of the first window. */
@@ -685,10 +700,9 @@ final class Guard {
             }
             Step first = all.get(0).step();
             Answers answers = sendEach(first, ahead.statements());
-            int last = answers.size() - 1;
-            if (last >= 0 && answers.get(last).failed()
-                    && ErrorClass.isConnectionLoss(answers.get(last).error().getSQLState())) {
-                throw forecastFailed(first, answers.get(last).error());
+            SQLException ended = sessionEnded(answers);
+            if (ended != null) {
+                throw forecastFailed(first, ended);
             }
             if (answers.driverError() != null) {
                 throw forecastFailed(first, answers.driverError());
@@ -735,7 +749,7 @@ final class Guard {
         /** Takes steps up to the bounds: queries the driver sends without waiting, and statement bytes. */
         private List<Planned> take() {
             List<Planned> window = new ArrayList<>();
-            int queries = 3;
+            int queries = FRAME_QUERIES;
             long bytes = 0;
             while (!queue.isEmpty()) {
                 Planned planned = queue.peekFirst();
@@ -749,7 +763,7 @@ final class Guard {
                 int size = planned.guarded() ? GUARDED_QUERIES : 1;
                 long length = utf8Length(planned.step().sql())
                         + (planned.guarded() ? utf8Length(CatalogCheck.query(planned.expected().confirmation().facts())) : 0);
-                if (!window.isEmpty() && (queries + size > DRIVER_QUERIES_PER_ROUND_TRIP || bytes + length > WINDOW_BYTES)) {
+                if (!window.isEmpty() && beyondOneWindow(queries + size, bytes + length)) {
                     break;
                 }
                 window.add(queue.removeFirst());
@@ -981,17 +995,16 @@ final class Guard {
          */
         private SafeOpsException driverError(List<Planned> window, int[] at, Answers answers) {
             queue.clear();
-            int last = answers.size() - 1;
-            if (last >= 0 && answers.get(last).failed()
-                    && ErrorClass.isConnectionLoss(answers.get(last).error().getSQLState())) {
+            SQLException ended = sessionEnded(answers);
+            if (ended != null) {
+                int last = answers.size() - 1;
                 Step blamed = window.get(0).step();
                 for (int i = 0; i < window.size(); i++) {
                     if (at[i] <= last) {
                         blamed = window.get(i).step();
                     }
                 }
-                return failure(Kind.NOT_TOLERATED, blamed, answers.get(last).error(),
-                        neverTolerated(answers.get(last).error()));
+                return failure(Kind.NOT_TOLERATED, blamed, ended, neverTolerated(ended));
             }
             return driverRaised(window.get(0).step(), window.get(window.size() - 1).step(), answers.driverError());
         }

@@ -357,11 +357,10 @@ final class Preflight {
         }
         int[] answerOf = questions.stream().mapToInt(question -> question.sizeOf() == null
                 ? distinct.get(question.sql()) : distinct.size() + tables.get(question.sizeOf())).toArray();
-        // An answer may hold the separator (a quoted name can): it stands for itself no more than a '?' would.
-        String asked = distinct.keySet().stream().map(sql -> "pg_catalog.translate((" + sql + ")::text, chr(31), '?')")
+        String asked = distinct.keySet().stream().map(sql -> withoutSeparator("(" + sql + ")::text"))
                 .collect(Collectors.joining(", "));
-        String sizes = tables.isEmpty() ? "" : " || coalesce((SELECT array_agg(pg_catalog.translate(" + SIZE
-                + ", chr(31), '?') ORDER BY u.i) FROM "
+        String sizes = tables.isEmpty() ? "" : " || coalesce((SELECT array_agg(" + withoutSeparator(SIZE)
+                + " ORDER BY u.i) FROM "
                 + "unnest(ARRAY[" + String.join(", ", tables.keySet()) + "]::pg_catalog.regclass[]) WITH ORDINALITY "
                 + "u(r, i) LEFT JOIN pg_catalog.pg_class c ON c.oid = u.r), '{}')";
         String sql = "WITH " + LOCKED + " AS MATERIALIZED (SELECT l.relation FROM pg_catalog.pg_locks l WHERE "
@@ -538,4 +537,13 @@ final class Preflight {
     private static String others(int count, String what) {
         return count == 0 ? "" : " (and " + count + " more " + what + (count == 1 ? " statement" : " statements") + ")";
     }
+
+    /**
+     * The text answer with the separator the answers are joined with replaced: a quoted name can hold
+     * it, and in a warning it stands for itself no more than a '?' would.
+     */
+    private static String withoutSeparator(String text) {
+        return "pg_catalog.translate(" + text + ", chr(31), '?')";
+    }
+
 }
